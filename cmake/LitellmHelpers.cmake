@@ -1,0 +1,40 @@
+# litellm_library(<name> SOURCES ... [DEPS ...])
+# A static library of ours: sees include/ (public API) and src/ (internal headers, included as
+# "core/error.hpp"), compiles with our warnings and with Asio/Beast in separate-compilation mode.
+function(litellm_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(${name} STATIC ${ARG_SOURCES})
+  add_library(litellm::${name} ALIAS ${name})
+  target_include_directories(${name} PUBLIC
+    $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>
+    $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/src>
+    $<INSTALL_INTERFACE:include>)
+  target_link_libraries(${name} PUBLIC litellm_boost ${ARG_DEPS})
+  target_link_libraries(${name} PRIVATE $<BUILD_INTERFACE:litellm_warnings>)
+  set_target_properties(${name} PROPERTIES POSITION_INDEPENDENT_CODE ON)
+endfunction()
+
+# litellm_executable(<name> SOURCES ... [DEPS ...])
+function(litellm_executable name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE litellm_warnings ${ARG_DEPS})
+endfunction()
+
+# litellm_test(<name> SOURCES ... [DEPS ...] [LABELS ...])
+# A GoogleTest executable registered with ctest (one ctest entry per TEST via gtest_discover_tests).
+function(litellm_test name)
+  cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;DEPS;LABELS" ${ARGN})
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 120)
+  endif()
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE litellm_warnings GTest::gtest GTest::gmock GTest::gtest_main
+                        ${ARG_DEPS})
+  target_compile_definitions(${name} PRIVATE
+    LITELLM_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+    LITELLM_FIXTURES_DIR="${PROJECT_SOURCE_DIR}/tests/fixtures"
+    LITELLM_BINARY_DIR="${PROJECT_BINARY_DIR}")
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
+                       PROPERTIES TIMEOUT ${ARG_TIMEOUT} LABELS "${ARG_LABELS}")
+endfunction()

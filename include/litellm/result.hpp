@@ -1,0 +1,70 @@
+// Result<T>: a T or an Error. Reads like std::optional; value() throws the LiteLLM-named
+// exception for the error, so a caller picks "check" or "throw" at the call site.
+#pragma once
+
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+#include "litellm/error.hpp"
+
+namespace litellm {
+inline namespace v1 {
+
+template <class T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit on purpose
+  Result(Error error) : v_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
+
+  [[nodiscard]] bool ok() const noexcept { return v_.index() == 0; }
+  explicit operator bool() const noexcept { return ok(); }
+
+  T& value() & {
+    if (!ok()) throw_error(std::get<1>(v_));
+    return std::get<0>(v_);
+  }
+  const T& value() const& {
+    if (!ok()) throw_error(std::get<1>(v_));
+    return std::get<0>(v_);
+  }
+  T&& value() && {
+    if (!ok()) throw_error(std::get<1>(std::move(v_)));
+    return std::get<0>(std::move(v_));
+  }
+  T& operator*() & { return std::get<0>(v_); }
+  const T& operator*() const& { return std::get<0>(v_); }
+  T&& operator*() && { return std::get<0>(std::move(v_)); }
+  T* operator->() { return &std::get<0>(v_); }
+  const T* operator->() const { return &std::get<0>(v_); }
+
+  [[nodiscard]] const Error& error() const& { return std::get<1>(v_); }
+  [[nodiscard]] Error& error() & { return std::get<1>(v_); }
+  [[nodiscard]] Error&& error() && { return std::get<1>(std::move(v_)); }
+
+ private:
+  std::variant<T, Error> v_;
+};
+
+/// Result<void>: success carries nothing.
+template <>
+class [[nodiscard]] Result<void> {
+ public:
+  Result() = default;
+  Result(Error error) : error_(std::move(error)), ok_(false) {}  // NOLINT
+
+  [[nodiscard]] bool ok() const noexcept { return ok_; }
+  explicit operator bool() const noexcept { return ok_; }
+  void value() const {
+    if (!ok_) throw_error(error_);
+  }
+  [[nodiscard]] const Error& error() const& { return error_; }
+  [[nodiscard]] Error&& error() && { return std::move(error_); }
+
+ private:
+  Error error_;
+  bool ok_ = true;
+};
+
+}  // namespace v1
+}  // namespace litellm

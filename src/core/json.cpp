@@ -1,0 +1,75 @@
+#include "core/json.hpp"
+
+#include <cmath>
+
+namespace litellm::core {
+
+Result<json::value> parse_json(std::string_view text, std::size_t max_depth) {
+  json::parse_options opts;
+  opts.max_depth = max_depth;
+  json::stream_parser p({}, opts);
+  boost::system::error_code ec;
+  p.write(text.data(), text.size(), ec);
+  if (!ec) p.finish(ec);
+  if (ec) {
+    Error e = Error::make(ErrorKind::bad_request, "Invalid JSON in request body: " + ec.message());
+    e.code = "invalid_json";
+    return e;
+  }
+  return p.release();
+}
+
+Result<json::object> parse_json_object(std::string_view text, std::size_t max_depth) {
+  auto v = parse_json(text, max_depth);
+  if (!v) return std::move(v).error();
+  if (!v->is_object()) {
+    Error e = Error::make(ErrorKind::bad_request, std::string("Request body must be a JSON object, got ") +
+                                                      std::string(json_type_name(*v)));
+    e.code = "invalid_json";
+    return e;
+  }
+  return std::move(v->get_object());
+}
+
+std::string_view json_type_name(const json::value& v) noexcept {
+  switch (v.kind()) {
+    case json::kind::null: return "null";
+    case json::kind::bool_: return "boolean";
+    case json::kind::int64:
+    case json::kind::uint64: return "integer";
+    case json::kind::double_: return "number";
+    case json::kind::string: return "string";
+    case json::kind::array: return "array";
+    case json::kind::object: return "object";
+  }
+  return "unknown";
+}
+
+std::optional<std::int64_t> get_int(const json::object& o, std::string_view key) noexcept {
+  const json::value* v = find(o, key);
+  if (v == nullptr) return std::nullopt;
+  if (v->is_int64()) return v->get_int64();
+  if (v->is_uint64()) {
+    auto u = v->get_uint64();
+    if (u > static_cast<std::uint64_t>(INT64_MAX)) return std::nullopt;
+    return static_cast<std::int64_t>(u);
+  }
+  if (v->is_double()) {
+    double d = v->get_double();
+    if (std::isfinite(d) && std::floor(d) == d && std::fabs(d) < 9.0e15) {
+      return static_cast<std::int64_t>(d);
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<double> get_number(const json::object& o, std::string_view key) noexcept {
+  const json::value* v = find(o, key);
+  if (v == nullptr) return std::nullopt;
+  if (v->is_double()) return v->get_double();
+  if (v->is_int64()) return static_cast<double>(v->get_int64());
+  if (v->is_uint64()) return static_cast<double>(v->get_uint64());
+  return std::nullopt;
+}
+
+}  // namespace litellm::core

@@ -1,0 +1,116 @@
+// HTTP/1.1 listener shared by the gateway and the emulator (Boost.Beast, C++20 coroutines).
+//
+// Threading: one acceptor per io_context (SO_REUSEPORT), each io_context run by one thread, so a
+// connection lives on one thread from accept to close and handlers need no locks for
+// per-connection state. The kernel spreads new connections across the acceptors.
+//
+// A handler is a coroutine from request to response. It answers exactly once through the
+// ResponseWriter: either a whole response (send) or a stream (start_stream, write_chunk...,
+// finish_stream) that is written with chunked transfer encoding and flushed chunk by chunk.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include "litellm/result.hpp"
+
+namespace litellm::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+
+using ServerRequest = bhttp::request<bhttp::string_body>;
+using ServerResponse = bhttp::response<bhttp::string_body>;
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;                         ///< 0: pick a free port (see Server::port())
+  std::size_t body_limit = 16 * 1024 * 1024;      ///< larger bodies get 413 in OpenAI shape
+  std::size_t header_limit = 64 * 1024;           ///< larger headers get 431
+  std::chrono::milliseconds read_timeout{30'000};  ///< to receive one whole request
+  std::chrono::milliseconds idle_timeout{120'000};  ///< keep-alive between requests
+  std::chrono::milliseconds write_timeout{60'000};  ///< for any single write to the client
+  std::string server_header;                      ///< "Server:" value; empty: none
+  int backlog = 1024;
+};
+
+class ResponseWriter {
+ public:
+  virtual ~ResponseWriter() = default;
+
+  /// Sends a whole response. Content-Length and keep-alive are set by the writer.
+  virtual asio::awaitable<void> send(ServerResponse res) = 0;
+
+  /// Starts a streamed response: writes the header (status, fields; chunked encoding is set by
+  /// the writer). Returns false when the client is gone.
+  virtual asio::awaitable<bool> start_stream(bhttp::response_header<> header) = 0;
+  /// Writes one chunk and flushes it. Returns false when the client is gone (stop producing).
+  virtual asio::awaitable<bool> write_chunk(std::string_view data) = 0;
+  /// Ends the stream (last chunk). Safe to call after the client went away.
+  virtual asio::awaitable<void> finish_stream() = 0;
+
+  /// True once the client closed its side or a write failed.
+  virtual bool client_gone() const noexcept = 0;
+  /// Emitted (total cancellation) when the client disconnects while the handler runs, so a
+  /// handler can bind it to upstream operations and stop them.
+  virtual asio::cancellation_slot client_gone_slot() noexcept = 0;
+
+  /// Remote endpoint as "ip:port", for logs.
+  virtual std::string_view remote() const noexcept = 0;
+  /// True once send() or start_stream() was called.
+  virtual bool answered() const noexcept = 0;
+};
+
+using Handler = std::function<asio::awaitable<void>(ServerRequest&, ResponseWriter&)>;
+
+struct ServerStats {
+  std::uint64_t connections_accepted = 0;
+  std::uint64_t requests = 0;
+  std::uint64_t active_connections = 0;
+  std::uint64_t active_requests = 0;
+};
+
+class Server {
+ public:
+  /// `contexts` are the io_contexts the server runs on (one acceptor each); the caller runs them.
+  Server(std::vector<asio::io_context*> contexts, ServerOptions options, Handler handler);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  /// Binds and listens on every context. Returns the bound port, or an Error naming the address.
+  Result<std::uint16_t> listen();
+  /// Starts accepting (after listen()).
+  void start();
+  /// Graceful stop: stop accepting, let in-flight requests and streams finish for up to `bound`,
+  /// then close everything. `done` is called once (from any thread) when all connections closed.
+  void drain(std::chrono::milliseconds bound, std::function<void()> done);
+  /// Immediate stop: closes acceptors and all connections.
+  void stop();
+
+  std::uint16_t port() const noexcept;
+  ServerStats stats() const noexcept;
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+/// A JSON response in OpenAI's error shape, for the listener's own errors (400/413/431...).
+ServerResponse make_json_response(unsigned status, std::string body, bool keep_alive);
+
+}  // namespace litellm::http

@@ -38,3 +38,23 @@ function(litellm_test name)
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
                        PROPERTIES TIMEOUT ${ARG_TIMEOUT} LABELS "${ARG_LABELS}")
 endfunction()
+
+# litellm_fuzz_target(<name> SOURCES ... [DEPS ...])
+# <name> is both the binary (fuzz_<name>) and the corpus folder (tests/fuzz/corpus/<name>/).
+# Run a fuzzing session by hand (clang build): build-asan/tests/fuzz/fuzz_<name> -max_total_time=60
+#   tests/fuzz/corpus/<name>
+function(litellm_fuzz_target name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  set(bin fuzz_${name})
+  add_executable(${bin} ${ARG_SOURCES})
+  target_link_libraries(${bin} PRIVATE litellm_warnings ${ARG_DEPS})
+  if(LITELLM_BUILD_FUZZ AND CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    target_compile_options(${bin} PRIVATE -fsanitize=fuzzer)
+    target_link_options(${bin} PRIVATE -fsanitize=fuzzer)
+  else()
+    target_sources(${bin} PRIVATE ${PROJECT_SOURCE_DIR}/tests/fuzz/replay_main.cpp)
+  endif()
+  set(corpus ${PROJECT_SOURCE_DIR}/tests/fuzz/corpus/${name})
+  add_test(NAME fuzz_replay_${name} COMMAND ${bin} ${corpus})
+  set_tests_properties(fuzz_replay_${name} PROPERTIES LABELS fuzz TIMEOUT 300)
+endfunction()

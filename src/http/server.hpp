@@ -69,6 +69,10 @@ class ResponseWriter {
   /// handler can bind it to upstream operations and stop them.
   virtual asio::cancellation_slot client_gone_slot() noexcept = 0;
 
+  /// Aborts the connection with a TCP reset (SO_LINGER 0), now, whatever was written. For fault
+  /// injection (the emulator) and for giving up on a broken stream.
+  virtual void reset_connection() noexcept = 0;
+
   /// Remote endpoint as "ip:port", for logs.
   virtual std::string_view remote() const noexcept = 0;
   /// True once send() or start_stream() was called.

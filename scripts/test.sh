@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+(cd tests/clients && npm ci --no-audit --no-fund --loglevel=error)
 
 echo "== release build (g++) =="
 scripts/build.sh release

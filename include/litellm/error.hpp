@@ -34,13 +34,13 @@ enum class ErrorKind {
 /// What went wrong, as a value. Every failure inside the SDK and gateway is one of these.
 struct Error {
   ErrorKind kind = ErrorKind::api_error;
-  int status = 0;           ///< HTTP status to report (defaults from `kind` when 0)
-  std::string message;      ///< human readable, never contains a secret
-  std::string provider;     ///< "mistral", "openai", ... (empty when not upstream related)
-  std::string model;        ///< model name as the caller wrote it
-  std::string body;         ///< upstream response body, verbatim, when there was one
-  std::string param;        ///< offending request parameter, when known
-  std::string code;         ///< OpenAI-style error code, when known
+  int status = 0;        ///< HTTP status to report (defaults from `kind` when 0)
+  std::string message;   ///< human readable, never contains a secret
+  std::string provider;  ///< "mistral", "openai", ... (empty when not upstream related)
+  std::string model;     ///< model name as the caller wrote it
+  std::string body;      ///< upstream response body, verbatim, when there was one
+  std::string param;     ///< offending request parameter, when known
+  std::string code;      ///< OpenAI-style error code, when known
   std::optional<std::chrono::milliseconds> retry_after;  ///< from Retry-After, when sent
 
   /// The HTTP status: `status` when set, else the kind's default.

@@ -14,6 +14,9 @@ inline namespace v1 {
 template <class T>
 class [[nodiscard]] Result {
  public:
+  /// An api_error "no result". Exists because Asio default-constructs a coroutine's result when
+  /// the coroutine throws; never a success.
+  Result() : v_(std::in_place_index<1>, Error::make(ErrorKind::api_error, "no result")) {}
   Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit on purpose
   Result(Error error) : v_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
 

@@ -1,0 +1,642 @@
+#include "router/router.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <limits>
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "core/env.hpp"
+#include "core/json.hpp"
+
+namespace litellm::router {
+namespace {
+
+using Clock = core::Clock;
+constexpr auto kMinute = std::chrono::minutes(1);
+
+class TimerSleeper final : public Sleeper {
+ public:
+  asio::awaitable<void> sleep(milliseconds d) override {
+    asio::steady_timer t(co_await asio::this_coro::executor, d);
+    boost::system::error_code ec;
+    co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+};
+
+bool is_2xx(unsigned s) {
+  return s >= 200 && s < 300;
+}
+
+std::vector<std::pair<std::string, std::string>> pass_through_headers(
+    const boost::beast::http::fields& f) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& h : f) {
+    std::string_view name = h.name_string();
+    // Rate-limit headers are what LiteLLM's proxy forwards to clients verbatim.
+    if (name.size() > 12 && (name.starts_with("x-ratelimit-") || name.starts_with("X-RateLimit-") ||
+                             name.starts_with("x-RateLimit-"))) {
+      std::string lower(name);
+      std::transform(lower.begin(), lower.end(), lower.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      out.emplace_back(std::move(lower), std::string(h.value()));
+    }
+  }
+  return out;
+}
+
+// Errors that are the caller's fault: another deployment or group would fail the same way.
+bool is_client_error(const Error& e) {
+  return e.kind == ErrorKind::bad_request || e.kind == ErrorKind::unsupported_params ||
+         e.kind == ErrorKind::unprocessable_entity;
+}
+
+Error with_context(Error e, const Deployment& d, std::string_view requested_model) {
+  if (e.provider.empty()) e.provider = d.provider;
+  if (e.model.empty()) e.model = std::string(requested_model);
+  return e;
+}
+
+// Applies the deployment's default request params (config litellm_params such as temperature)
+// that the request does not set.
+const json::object& with_defaults(const Deployment& d, const json::object& request,
+                                  json::object& storage) {
+  if (d.default_params.empty()) return request;
+  storage = request;
+  for (const auto& kv : d.default_params) {
+    if (!storage.contains(kv.key())) storage[kv.key()] = kv.value();
+  }
+  return storage;
+}
+
+}  // namespace
+
+Sleeper& default_sleeper() {
+  static TimerSleeper s;
+  return s;
+}
+
+std::optional<Strategy> parse_strategy(std::string_view name) noexcept {
+  if (name.empty() || name == "simple-shuffle") return Strategy::simple_shuffle;
+  if (name == "least-busy") return Strategy::least_busy;
+  if (name == "latency-based-routing") return Strategy::latency_based;
+  if (name == "usage-based-routing" || name == "usage-based-routing-v2" ||
+      name == "cost-based-routing") {
+    return Strategy::usage_based;
+  }
+  return std::nullopt;
+}
+
+// Live counters of one deployment. Hot-path fields are atomics; the failure window (touched only
+// on errors) sits behind a mutex.
+struct Router::DeploymentState {
+  std::atomic<int> in_flight{0};
+  std::atomic<Clock::duration::rep> cooldown_until{
+      std::numeric_limits<Clock::duration::rep>::min()};
+  std::atomic<double> latency_ms{0.0};  // exponentially weighted moving average
+  std::atomic<std::int64_t> minute{-1};
+  std::atomic<std::int64_t> requests_this_minute{0};
+  std::atomic<std::int64_t> tokens_this_minute{0};
+  std::mutex mu;
+  std::deque<Clock::time_point> failures;  // within the last minute
+};
+
+Router::Router(RouterConfig config, core::Clock& clock, core::Rng& rng, Sleeper& sleeper)
+    : config_(std::move(config)), clock_(clock), rng_(rng), sleeper_(sleeper) {
+  states_.reserve(config_.deployments.size());
+  for (const auto& d : config_.deployments) {
+    auto [it, inserted] = groups_.try_emplace(d.model_name);
+    if (inserted) group_order_.push_back(d.model_name);
+    it->second.push_back(&d);
+    states_.push_back(std::make_unique<DeploymentState>());
+  }
+}
+
+Router::~Router() = default;
+
+std::vector<std::string> Router::model_groups() const {
+  return group_order_;
+}
+
+Router::DeploymentState& Router::state(const Deployment& d) const {
+  const Deployment* base = config_.deployments.data();
+  if (&d >= base && &d < base + config_.deployments.size()) {
+    return *states_[static_cast<std::size_t>(&d - base)];
+  }
+  std::lock_guard lock(adhoc_mu_);
+  auto& s = adhoc_states_[&d];
+  if (!s) s = std::make_unique<DeploymentState>();
+  return *s;
+}
+
+bool Router::in_cooldown(const Deployment& d) const {
+  return clock_.now().time_since_epoch().count() < state(d).cooldown_until.load();
+}
+
+Result<providers::Target> resolve_target(std::string_view model,
+                                         const std::optional<std::string>& api_key,
+                                         const std::optional<std::string>& api_base) {
+  auto [provider, upstream] = providers::split_model(model);
+  if (provider.empty()) {
+    // LiteLLM needs a provider prefix for non-OpenAI models; a bare Mistral model name is the
+    // common case for this SDK, so registry hits default to Mistral.
+    if (auto info = model_info(model); info && info->provider == "mistral") {
+      provider = "mistral";
+      upstream = model;
+    } else {
+      Error e = Error::make(
+          ErrorKind::bad_request,
+          "LLM Provider NOT provided. Pass in the LLM provider you are trying to call. You passed "
+          "model=" +
+              std::string(model) + ". Pass model as e.g. mistral/mistral-small-latest");
+      e.param = "model";
+      return e;
+    }
+  }
+  const providers::ProviderAdapter* adapter = providers::find_adapter(provider);
+  if (adapter == nullptr) {
+    Error e = Error::make(ErrorKind::bad_request, "provider '" + std::string(provider) +
+                                                      "' is not supported by this gateway");
+    e.param = "model";
+    return e;
+  }
+  providers::Target t;
+  t.provider = std::string(provider);
+  t.model = std::string(upstream);
+  if (api_key) {
+    t.api_key = *api_key;
+  } else if (!adapter->api_key_env().empty()) {
+    t.api_key = core::getenv_opt(std::string(adapter->api_key_env()).c_str()).value_or("");
+  }
+  if (api_base) {
+    t.api_base = *api_base;
+  } else if (auto env = adapter->api_base_env().empty()
+                            ? std::nullopt
+                            : core::getenv_opt(std::string(adapter->api_base_env()).c_str());
+             env && !env->empty()) {
+    t.api_base = *env;
+  } else {
+    t.api_base = std::string(adapter->default_api_base());
+  }
+  t.info = model_info(std::string(provider) + "/" + std::string(upstream));
+  return t;
+}
+
+double cost_of(const Deployment& d, const json::object& usage) {
+  double in = 0;
+  double out = 0;
+  if (auto v = core::get_number(d.model_info, "input_cost_per_token")) {
+    in = *v;
+    out = core::get_number(d.model_info, "output_cost_per_token").value_or(0);
+  } else if (d.target.info) {
+    in = d.target.info->input_cost_per_token;
+    out = d.target.info->output_cost_per_token;
+  }
+  auto prompt = core::get_int(usage, "prompt_tokens").value_or(0);
+  auto completion = core::get_int(usage, "completion_tokens").value_or(0);
+  return static_cast<double>(prompt) * in + static_cast<double>(completion) * out;
+}
+
+Result<Deployment> Router::adhoc_deployment(std::string_view model,
+                                            const CallOptions& options) const {
+  auto target = resolve_target(model, options.api_key, options.api_base);
+  if (!target) return std::move(target).error();
+  Deployment d;
+  d.id = std::string(model);
+  d.model_name = std::string(model);
+  d.model = std::string(model);
+  d.provider = target->provider;
+  d.adapter = providers::find_adapter(d.provider);
+  d.target = std::move(*target);
+  return d;
+}
+
+Result<std::vector<const Deployment*>> Router::group(std::string_view model_name) const {
+  if (auto it = groups_.find(std::string(model_name)); it != groups_.end()) {
+    std::vector<const Deployment*> served;
+    for (const Deployment* d : it->second) {
+      if (d->adapter != nullptr) served.push_back(d);
+    }
+    if (served.empty()) {
+      const Deployment* d = it->second.front();
+      Error e =
+          Error::make(ErrorKind::bad_request,
+                      "model '" + std::string(model_name) + "' routes to provider '" + d->provider +
+                          "', which is not supported by this gateway (served providers: "
+                          "mistral and OpenAI-compatible ones)");
+      e.param = "model";
+      e.provider = d->provider;
+      e.model = std::string(model_name);
+      return e;
+    }
+    return served;
+  }
+  std::string available;
+  for (const auto& g : group_order_) {
+    if (!available.empty()) available += ", ";
+    available += g;
+  }
+  Error e = Error::make(ErrorKind::bad_request,
+                        "Invalid model name passed in model=" + std::string(model_name) +
+                            ". Call `/v1/models` to view available models. Available models: " +
+                            (available.empty() ? std::string("none") : available));
+  e.param = "model";
+  e.code = "400";
+  e.model = std::string(model_name);
+  return e;
+}
+
+const Deployment* Router::pick(const std::vector<const Deployment*>& candidates,
+                               const std::vector<const Deployment*>& tried) {
+  const auto now = clock_.now();
+  const std::int64_t minute =
+      std::chrono::duration_cast<std::chrono::minutes>(now.time_since_epoch()).count();
+  std::vector<const Deployment*> ok;
+  ok.reserve(candidates.size());
+  for (const Deployment* d : candidates) {
+    auto& s = state(*d);
+    if (now.time_since_epoch().count() < s.cooldown_until.load()) continue;
+    if (s.minute.load() == minute) {
+      if (d->rpm && s.requests_this_minute.load() >= *d->rpm) continue;
+      if (d->tpm && s.tokens_this_minute.load() >= *d->tpm) continue;
+    }
+    ok.push_back(d);
+  }
+  if (ok.empty()) return nullptr;
+  // A retry prefers a deployment this call has not tried yet.
+  if (ok.size() > 1 && !tried.empty()) {
+    std::vector<const Deployment*> fresh;
+    for (const Deployment* d : ok) {
+      if (std::find(tried.begin(), tried.end(), d) == tried.end()) fresh.push_back(d);
+    }
+    if (!fresh.empty()) ok.swap(fresh);
+  }
+  // `order`: lower first; deployments without one come after every ordered one.
+  int best_order = std::numeric_limits<int>::max();
+  for (const Deployment* d : ok)
+    best_order = std::min(best_order, d->order.value_or(best_order));
+  if (best_order != std::numeric_limits<int>::max()) {
+    std::erase_if(ok,
+                  [&](const Deployment* d) { return d->order.value_or(INT32_MAX) != best_order; });
+  }
+  if (ok.size() == 1) return ok.front();
+
+  auto random_of = [&](const std::vector<const Deployment*>& v) {
+    auto i = static_cast<std::size_t>(rng_.uniform() * static_cast<double>(v.size()));
+    return v[std::min(i, v.size() - 1)];
+  };
+  auto min_by = [&](auto key) {
+    std::vector<const Deployment*> best;
+    double best_key = std::numeric_limits<double>::infinity();
+    for (const Deployment* d : ok) {
+      double k = key(*d);
+      if (k < best_key) {
+        best_key = k;
+        best.assign(1, d);
+      } else if (k == best_key) {
+        best.push_back(d);
+      }
+    }
+    return random_of(best);
+  };
+
+  switch (config_.strategy) {
+    case Strategy::least_busy:
+      return min_by([&](const Deployment& d) { return double(state(d).in_flight.load()); });
+    case Strategy::latency_based:
+      return min_by([&](const Deployment& d) { return state(d).latency_ms.load(); });
+    case Strategy::usage_based:
+      return min_by([&](const Deployment& d) {
+        auto& s = state(d);
+        return s.minute.load() == minute ? double(s.tokens_this_minute.load()) : 0.0;
+      });
+    case Strategy::simple_shuffle:
+      break;
+  }
+  // Weighted shuffle: `weight`, else rpm, else tpm, as LiteLLM's simple-shuffle.
+  auto weight_of = [](const Deployment& d) {
+    if (d.weight != 1.0) return d.weight;
+    if (d.rpm) return double(*d.rpm);
+    if (d.tpm) return double(*d.tpm);
+    return 1.0;
+  };
+  double total = 0;
+  for (const Deployment* d : ok)
+    total += std::max(0.0, weight_of(*d));
+  if (total <= 0) return random_of(ok);
+  double r = rng_.uniform() * total;
+  for (const Deployment* d : ok) {
+    r -= std::max(0.0, weight_of(*d));
+    if (r < 0) return d;
+  }
+  return ok.back();
+}
+
+milliseconds Router::backoff(int attempt, const Error& e) {
+  milliseconds wait;
+  if (e.retry_after && *e.retry_after > milliseconds(0) && *e.retry_after <= milliseconds(60'000)) {
+    wait = *e.retry_after;  // the upstream said when; LiteLLM honours up to a minute
+  } else {
+    // LiteLLM: min(0.5 s * 2^attempt, 8 s), jittered down by up to 25%.
+    double secs = std::min(0.5 * std::pow(2.0, attempt), 8.0);
+    secs *= 1.0 - 0.25 * rng_.uniform();
+    wait = milliseconds(static_cast<std::int64_t>(secs * 1000.0));
+  }
+  if (config_.retry_after && wait < *config_.retry_after) wait = *config_.retry_after;
+  return wait;
+}
+
+void Router::record_success(const Deployment& d, milliseconds latency, std::int64_t tokens) {
+  auto& s = state(d);
+  const double l = static_cast<double>(latency.count());
+  double prev = s.latency_ms.load();
+  s.latency_ms.store(prev == 0.0 ? l : prev * 0.8 + l * 0.2);
+  s.tokens_this_minute += tokens;
+}
+
+void Router::record_failure(const Deployment& d, const Error& e, std::size_t group_size) {
+  // LiteLLM never cools down the only deployment of a group: there is nothing to fail over to.
+  if (group_size <= 1 || is_client_error(e)) return;
+  auto& s = state(d);
+  const auto now = clock_.now();
+  bool cool = false;
+  const int status = e.http_status();
+  if (status == 429 || status == 401 || status == 404 || status == 408) {
+    cool = true;  // LiteLLM cools these down at once
+  } else {
+    std::lock_guard lock(s.mu);
+    s.failures.push_back(now);
+    while (!s.failures.empty() && now - s.failures.front() > kMinute)
+      s.failures.pop_front();
+    cool = static_cast<int>(s.failures.size()) > config_.allowed_fails;
+    if (cool) s.failures.clear();
+  }
+  if (cool) {
+    auto cooldown = d.cooldown_time.value_or(config_.cooldown_time);
+    s.cooldown_until.store((now + cooldown).time_since_epoch().count());
+  }
+}
+
+std::vector<std::string> Router::fallback_chain(std::string_view group, const Error& e) const {
+  auto lookup = [&](const Fallbacks& f) -> const std::vector<std::string>* {
+    for (const auto& [from, to] : f) {
+      if (from == group) return &to;
+    }
+    return nullptr;
+  };
+  const std::vector<std::string>* chain = nullptr;
+  if (e.kind == ErrorKind::context_window_exceeded)
+    chain = lookup(config_.context_window_fallbacks);
+  if (e.kind == ErrorKind::content_policy) chain = lookup(config_.content_policy_fallbacks);
+  if (chain == nullptr && !is_client_error(e)) {
+    chain = lookup(config_.fallbacks);
+    if (chain == nullptr && !config_.default_fallbacks.empty()) chain = &config_.default_fallbacks;
+  }
+  std::vector<std::string> out;
+  if (chain == nullptr) return out;
+  for (const auto& g : *chain) {
+    if (g != group) out.push_back(g);
+  }
+  return out;
+}
+
+asio::awaitable<Result<CallResult>> Router::call_once(http::Client& client, Op op,
+                                                      const Deployment& d, json::object& request,
+                                                      const CallOptions& options, StreamSink* sink,
+                                                      StreamResult* stream_result,
+                                                      bool& delivered) {
+  const std::string_view requested =
+      core::get_string(request, "model").value_or(std::string_view(d.model_name));
+  providers::Target target = d.target;
+  if (options.api_key) target.api_key = *options.api_key;
+  if (options.api_base) target.api_base = *options.api_base;
+  if (options.drop_params) target.drop_params = *options.drop_params;
+  if (config_.drop_params) target.drop_params = target.drop_params || config_.drop_params;
+  for (const auto& h : options.extra_headers)
+    target.extra_headers.push_back(h);
+
+  json::object with_defaults_storage;
+  const json::object& req = with_defaults(d, request, with_defaults_storage);
+  const providers::ProviderAdapter& adapter = *d.adapter;
+
+  auto upstream = op == Op::embedding ? adapter.embedding_request(req, target)
+                                      : adapter.chat_request(req, target);
+  if (!upstream) co_return with_context(std::move(upstream).error(), d, requested);
+
+  http::ClientRequest creq;
+  creq.url = std::move(upstream->url);
+  creq.headers = std::move(upstream->headers);
+  creq.body = std::move(upstream->body);
+  const bool streaming = op == Op::chat_stream;
+  creq.timeout =
+      options.timeout.value_or(streaming ? d.stream_timeout.value_or(d.timeout.value_or(
+                                               config_.stream_timeout.value_or(config_.timeout)))
+                                         : d.timeout.value_or(config_.timeout));
+
+  auto& st = state(d);
+  {
+    const std::int64_t minute =
+        std::chrono::duration_cast<std::chrono::minutes>(clock_.now().time_since_epoch()).count();
+    if (st.minute.exchange(minute) != minute) {
+      st.requests_this_minute.store(0);
+      st.tokens_this_minute.store(0);
+    }
+    ++st.requests_this_minute;
+  }
+  ++st.in_flight;
+  struct InFlight {
+    std::atomic<int>& n;
+    ~InFlight() { --n; }
+  } in_flight_guard{st.in_flight};
+  const auto started = clock_.now();
+
+  if (!streaming) {
+    auto res = co_await client.send(std::move(creq));
+    auto elapsed = std::chrono::duration_cast<milliseconds>(clock_.now() - started);
+    if (!res) co_return with_context(std::move(res).error(), d, requested);
+    if (!is_2xx(res->status)) {
+      co_return with_context(adapter.map_error(res->status, res->body, res->headers, target), d,
+                             requested);
+    }
+    auto body = op == Op::embedding ? adapter.embedding_response(res->body, req, target)
+                                    : adapter.chat_response(res->body, req, target);
+    if (!body) co_return with_context(std::move(body).error(), d, requested);
+    CallResult out;
+    out.deployment = &d;
+    out.upstream_headers = pass_through_headers(res->headers);
+    out.upstream_time = elapsed;
+    if (const auto* usage = core::get_object(*body, "usage")) {
+      out.cost = cost_of(d, *usage);
+      record_success(d, elapsed, core::get_int(*usage, "total_tokens").value_or(0));
+    } else {
+      record_success(d, elapsed, 0);
+    }
+    out.response = std::move(*body);
+    co_return out;
+  }
+
+  // ---- streamed ----
+  auto opened = co_await client.open(std::move(creq));
+  if (!opened) co_return with_context(std::move(opened).error(), d, requested);
+  auto& stream = *opened;
+  if (!is_2xx(stream->status())) {
+    auto body = co_await stream->read_all();
+    std::string text = body ? std::move(*body) : std::string();
+    co_return with_context(adapter.map_error(stream->status(), text, stream->headers(), target), d,
+                           requested);
+  }
+  auto headers = pass_through_headers(stream->headers());
+  auto decoder = adapter.chat_stream(req, target);
+  std::vector<json::object> chunks;
+  bool first = true;
+  auto deliver = [&]() -> asio::awaitable<Result<void>> {
+    for (auto& c : chunks) {
+      delivered = true;
+      ++stream_result->chunks;
+      if (!co_await sink->on_chunk(d, headers, c)) {
+        stream->cancel();
+        Error e = Error::make(ErrorKind::api_connection, "client disconnected; stream cancelled");
+        co_return e;
+      }
+    }
+    chunks.clear();
+    co_return Result<void>{};
+  };
+  for (;;) {
+    auto piece = co_await stream->read_some();
+    if (!piece) co_return with_context(std::move(piece).error(), d, requested);
+    if (first) {
+      first = false;
+      record_success(d, std::chrono::duration_cast<milliseconds>(clock_.now() - started), 0);
+    }
+    if (piece->empty()) break;
+    if (auto fed = decoder->feed(*piece, chunks); !fed) {
+      stream->cancel();
+      co_return with_context(std::move(fed).error(), d, requested);
+    }
+    if (auto r = co_await deliver(); !r) co_return with_context(std::move(r).error(), d, requested);
+  }
+  if (auto fin = decoder->finish(chunks); !fin) {
+    if (auto r = co_await deliver(); !r) co_return with_context(std::move(r).error(), d, requested);
+    co_return with_context(std::move(fin).error(), d, requested);
+  }
+  if (auto r = co_await deliver(); !r) co_return with_context(std::move(r).error(), d, requested);
+  stream_result->deployment = &d;
+  if (const auto* usage = decoder->usage()) {
+    stream_result->usage = *usage;
+    stream_result->cost = cost_of(d, *usage);
+    st.tokens_this_minute += core::get_int(*usage, "total_tokens").value_or(0);
+  }
+  CallResult out;
+  out.deployment = &d;
+  out.upstream_headers = std::move(headers);
+  out.cost = stream_result->cost;
+  co_return out;
+}
+
+asio::awaitable<Result<CallResult>> Router::call_group(http::Client& client, Op op,
+                                                       std::string_view group_name,
+                                                       json::object& request,
+                                                       const CallOptions& options, StreamSink* sink,
+                                                       StreamResult* stream_result) {
+  std::vector<const Deployment*> candidates;
+  Deployment* adhoc = nullptr;
+  if (auto g = group(group_name); g) {
+    candidates = std::move(*g);
+  } else if (config_.allow_unlisted_models &&
+             groups_.find(std::string(group_name)) == groups_.end()) {
+    std::lock_guard lock(adhoc_mu_);
+    auto& slot = adhoc_[std::string(group_name)];
+    if (!slot) {
+      auto d = adhoc_deployment(group_name, options);
+      if (!d) co_return std::move(d).error();
+      slot = std::make_unique<Deployment>(std::move(*d));
+    }
+    adhoc = slot.get();
+    candidates.push_back(adhoc);
+  } else {
+    co_return std::move(g).error();
+  }
+
+  const int retries =
+      options.num_retries.value_or(candidates.front()->max_retries.value_or(config_.num_retries));
+  std::vector<const Deployment*> tried;
+  std::optional<Error> last;
+  for (int attempt = 0; attempt <= retries; ++attempt) {
+    const Deployment* d = pick(candidates, tried);
+    if (d == nullptr) {
+      Error e = Error::make(ErrorKind::rate_limit,
+                            "No deployments available for selected model, Try again in " +
+                                std::to_string(config_.cooldown_time.count()) +
+                                " seconds. Passed model=" + std::string(group_name) +
+                                ". All deployments are cooling down or over their rpm/tpm limits.");
+      e.model = std::string(group_name);
+      e.retry_after = std::chrono::duration_cast<milliseconds>(config_.cooldown_time);
+      co_return last ? std::move(*last) : e;
+    }
+    tried.push_back(d);
+    bool delivered = false;
+    auto r = co_await call_once(client, op, *d, request, options, sink, stream_result, delivered);
+    if (r) {
+      r->attempts = attempt + 1;
+      co_return r;
+    }
+    Error e = std::move(r).error();
+    record_failure(*d, e, candidates.size());
+    // Never retry once a byte reached the caller, nor what cannot succeed on retry.
+    if (delivered || !e.retryable() || attempt == retries) co_return e;
+    co_await sleeper_.sleep(backoff(attempt, e));
+    last = std::move(e);
+  }
+  co_return last ? std::move(*last) : Error::make(ErrorKind::api_error, "no attempt was made");
+}
+
+asio::awaitable<Result<CallResult>> Router::run(http::Client& client, Op op, json::object request,
+                                                const CallOptions& options, StreamSink* sink,
+                                                StreamResult* stream_result) {
+  auto model = core::get_string(request, "model");
+  if (!model || model->empty()) {
+    Error e = Error::make(ErrorKind::bad_request, "'model' is required and must be a string");
+    e.param = "model";
+    co_return e;
+  }
+  const std::string first_group(*model);
+  auto r = co_await call_group(client, op, first_group, request, options, sink, stream_result);
+  if (r || (stream_result != nullptr && stream_result->chunks > 0)) co_return r;
+
+  Error first_error = std::move(r).error();
+  for (const auto& fb : fallback_chain(first_group, first_error)) {
+    auto g = group(fb);
+    if (!g) continue;  // unknown or unserved fallback: skip to the next one
+    request["model"] = fb;
+    auto fr = co_await call_group(client, op, fb, request, options, sink, stream_result);
+    if (fr || (stream_result != nullptr && stream_result->chunks > 0)) co_return fr;
+  }
+  co_return first_error;
+}
+
+asio::awaitable<Result<CallResult>> Router::chat(http::Client& client, json::object request,
+                                                 const CallOptions& options) {
+  co_return co_await run(client, Op::chat, std::move(request), options, nullptr, nullptr);
+}
+
+asio::awaitable<Result<CallResult>> Router::embedding(http::Client& client, json::object request,
+                                                      const CallOptions& options) {
+  co_return co_await run(client, Op::embedding, std::move(request), options, nullptr, nullptr);
+}
+
+asio::awaitable<Result<StreamResult>> Router::chat_stream(http::Client& client,
+                                                          json::object request, StreamSink& sink,
+                                                          const CallOptions& options) {
+  StreamResult result;
+  auto r = co_await run(client, Op::chat_stream, std::move(request), options, &sink, &result);
+  if (!r) co_return std::move(r).error();
+  result.attempts = r->attempts;
+  co_return result;
+}
+
+}  // namespace litellm::router

@@ -1,0 +1,209 @@
+// The router: picks a deployment for a model group, calls it through its provider adapter and
+// the HTTP client, retries with backoff (honouring Retry-After), falls back to other groups, and
+// cools failing deployments down. Shared by the SDK (ad-hoc deployments built from the model
+// string) and the gateway (deployments from config.yaml).
+//
+// Thread-safety: one Router serves every worker thread. Per-deployment state (in-flight count,
+// latency, usage window, cooldown) is atomic or behind a short mutex; the http::Client passed to
+// each call belongs to the calling thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/http/fields.hpp>
+#include <boost/json/object.hpp>
+
+#include "core/clock.hpp"
+#include "http/client.hpp"
+#include "litellm/result.hpp"
+#include "providers/adapter.hpp"
+
+namespace litellm::router {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using std::chrono::milliseconds;
+
+/// One deployment of a model group.
+struct Deployment {
+  std::string id;          ///< stable id (x-litellm-model-id)
+  std::string model_name;  ///< group name clients ask for
+  std::string model;       ///< as configured: "mistral/mistral-small-latest"
+  std::string provider;    ///< "mistral", "gemini", ...
+  const providers::ProviderAdapter* adapter = nullptr;  ///< nullptr: provider not served here
+  providers::Target target;                             ///< resolved upstream
+  double weight = 1.0;
+  std::optional<std::int64_t> rpm, tpm;
+  std::optional<milliseconds> timeout, stream_timeout;
+  std::optional<int> max_retries;
+  std::optional<std::chrono::seconds> cooldown_time;
+  std::optional<int> order;
+  json::object default_params;  ///< request params applied when the request omits them
+  json::object model_info;      ///< as configured, for /model/info
+};
+
+enum class Strategy { simple_shuffle, least_busy, latency_based, usage_based };
+/// Parses LiteLLM's routing_strategy names; nullopt for an unknown name.
+std::optional<Strategy> parse_strategy(std::string_view name) noexcept;
+
+using Fallbacks = std::vector<std::pair<std::string, std::vector<std::string>>>;
+
+struct RouterConfig {
+  std::vector<Deployment> deployments;
+  Strategy strategy = Strategy::simple_shuffle;
+  int num_retries = 0;
+  milliseconds timeout{600'000};
+  std::optional<milliseconds> stream_timeout;
+  Fallbacks fallbacks, context_window_fallbacks, content_policy_fallbacks;
+  std::vector<std::string> default_fallbacks;
+  int allowed_fails = 3;  ///< failures within a minute before a cooldown
+  std::chrono::seconds cooldown_time{5};
+  std::optional<milliseconds> retry_after;  ///< minimum wait before any retry
+  bool drop_params = false;
+  /// SDK mode: a model not in `deployments` ("mistral/x") becomes an ad-hoc deployment resolved
+  /// from the environment. Gateway mode: it is a 400 naming the available models.
+  bool allow_unlisted_models = false;
+};
+
+/// Per-call overrides (SDK arguments; the gateway passes none).
+struct CallOptions {
+  std::optional<std::string> api_key;
+  std::optional<std::string> api_base;
+  std::optional<milliseconds> timeout;
+  std::optional<int> num_retries;
+  std::vector<std::pair<std::string, std::string>> extra_headers;
+  std::optional<bool> drop_params;
+};
+// Cancellation: a caller that may go away (gateway client disconnect, SDK stream destroyed) runs
+// the router call under co_spawn with a bound cancellation slot; terminal cancellation reaches
+// whichever upstream operation is in progress and aborts it.
+
+/// What a successful call produced.
+struct CallResult {
+  json::object response;  ///< OpenAI-shaped body
+  const Deployment* deployment = nullptr;
+  double cost = 0;                                                    ///< USD
+  std::vector<std::pair<std::string, std::string>> upstream_headers;  ///< x-ratelimit-* etc.
+  int attempts = 1;
+  milliseconds upstream_time{0};  ///< time spent waiting for the upstream (for overhead)
+};
+
+/// Receives a stream. The router calls on_chunk for every OpenAI chunk, in order; the first call
+/// means a byte is about to reach the caller, after which the router never retries.
+class StreamSink {
+ public:
+  virtual ~StreamSink() = default;
+  /// Returns false when the caller is gone: the router stops and aborts the upstream.
+  virtual asio::awaitable<bool> on_chunk(
+      const Deployment& deployment,
+      const std::vector<std::pair<std::string, std::string>>& upstream_headers,
+      json::object& chunk) = 0;
+};
+
+struct StreamResult {
+  const Deployment* deployment = nullptr;
+  std::optional<json::object> usage;
+  double cost = 0;
+  int attempts = 1;
+  std::size_t chunks = 0;
+};
+
+/// Waits; injected so retry tests do not sleep.
+class Sleeper {
+ public:
+  virtual ~Sleeper() = default;
+  virtual asio::awaitable<void> sleep(milliseconds d) = 0;
+};
+/// The real one (an asio::steady_timer on the current executor).
+Sleeper& default_sleeper();
+
+class Router {
+ public:
+  Router(RouterConfig config, core::Clock& clock = core::SystemClock::instance(),
+         core::Rng& rng = core::DefaultRng::instance(), Sleeper& sleeper = default_sleeper());
+  ~Router();
+  Router(const Router&) = delete;
+  Router& operator=(const Router&) = delete;
+
+  /// OpenAI chat request (body as a client sent it) -> OpenAI chat.completion.
+  asio::awaitable<Result<CallResult>> chat(http::Client& client, json::object request,
+                                           const CallOptions& options = {});
+  /// Streamed chat: chunks go to `sink`. Errors before the first chunk are returned (and retried
+  /// as configured); an error after it is returned too, with StreamResult lost: the caller knows
+  /// from its sink whether anything was sent.
+  asio::awaitable<Result<StreamResult>> chat_stream(http::Client& client, json::object request,
+                                                    StreamSink& sink,
+                                                    const CallOptions& options = {});
+  /// OpenAI embeddings request -> OpenAI embeddings list.
+  asio::awaitable<Result<CallResult>> embedding(http::Client& client, json::object request,
+                                                const CallOptions& options = {});
+
+  const RouterConfig& config() const noexcept { return config_; }
+  /// Group names in config order (for /v1/models).
+  std::vector<std::string> model_groups() const;
+  const std::vector<Deployment>& deployments() const noexcept { return config_.deployments; }
+  /// True if the deployment is cooling down now.
+  bool in_cooldown(const Deployment& d) const;
+
+  struct DeploymentState;  // per-deployment live counters (router.cpp)
+
+ private:
+  enum class Op { chat, chat_stream, embedding };
+
+  Result<std::vector<const Deployment*>> group(std::string_view model_name) const;
+  const Deployment* pick(const std::vector<const Deployment*>& candidates,
+                         const std::vector<const Deployment*>& tried);
+  std::vector<std::string> fallback_chain(std::string_view group, const Error& e) const;
+  asio::awaitable<Result<CallResult>> call_group(http::Client& client, Op op,
+                                                 std::string_view group, json::object& request,
+                                                 const CallOptions& options, StreamSink* sink,
+                                                 StreamResult* stream_result);
+  asio::awaitable<Result<CallResult>> call_once(http::Client& client, Op op, const Deployment& d,
+                                                json::object& request, const CallOptions& options,
+                                                StreamSink* sink, StreamResult* stream_result,
+                                                bool& delivered);
+  asio::awaitable<Result<CallResult>> run(http::Client& client, Op op, json::object request,
+                                          const CallOptions& options, StreamSink* sink,
+                                          StreamResult* stream_result);
+  milliseconds backoff(int attempt, const Error& e);
+  void record_success(const Deployment& d, milliseconds latency, std::int64_t tokens);
+  void record_failure(const Deployment& d, const Error& e, std::size_t group_size);
+  Result<Deployment> adhoc_deployment(std::string_view model, const CallOptions& options) const;
+  DeploymentState& state(const Deployment& d) const;
+
+  RouterConfig config_;
+  core::Clock& clock_;
+  core::Rng& rng_;
+  Sleeper& sleeper_;
+  std::unordered_map<std::string, std::vector<const Deployment*>> groups_;
+  std::vector<std::string> group_order_;
+  std::vector<std::unique_ptr<DeploymentState>> states_;  // parallel to config_.deployments
+  // Ad-hoc (SDK) deployments, created on first use and kept so their state persists.
+  mutable std::mutex adhoc_mu_;
+  std::unordered_map<std::string, std::unique_ptr<Deployment>> adhoc_;
+  mutable std::unordered_map<const Deployment*, std::unique_ptr<DeploymentState>> adhoc_states_;
+};
+
+/// Resolves a provider target for "provider/model" the way LiteLLM does for a bare SDK call:
+/// explicit api_key/api_base, else the adapter's environment variables, else its default base.
+Result<providers::Target> resolve_target(std::string_view model,
+                                         const std::optional<std::string>& api_key,
+                                         const std::optional<std::string>& api_base);
+
+/// LiteLLM's completion_cost for a usage object and a deployment (model_info prices override
+/// the registry).
+double cost_of(const Deployment& d, const json::object& usage);
+
+}  // namespace litellm::router

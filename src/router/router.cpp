@@ -619,6 +619,18 @@ asio::awaitable<Result<CallResult>> Router::run(http::Client& client, Op op, jso
   co_return first_error;
 }
 
+asio::awaitable<Result<CallResult>> Router::probe(http::Client& client,
+                                                  const Deployment& deployment,
+                                                  json::object request, bool embedding) {
+  if (deployment.adapter == nullptr) {
+    co_return Error::make(ErrorKind::bad_request, "provider '" + deployment.provider +
+                                                      "' is not supported by this gateway");
+  }
+  bool delivered = false;
+  co_return co_await call_once(client, embedding ? Op::embedding : Op::chat, deployment, request,
+                               {}, nullptr, nullptr, delivered);
+}
+
 asio::awaitable<Result<CallResult>> Router::chat(http::Client& client, json::object request,
                                                  const CallOptions& options) {
   co_return co_await run(client, Op::chat, std::move(request), options, nullptr, nullptr);

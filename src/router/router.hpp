@@ -150,6 +150,10 @@ class Router {
   asio::awaitable<Result<CallResult>> embedding(http::Client& client, json::object request,
                                                 const CallOptions& options = {});
 
+  /// One attempt on one deployment, no retries or fallbacks (health probes).
+  asio::awaitable<Result<CallResult>> probe(http::Client& client, const Deployment& deployment,
+                                            json::object request, bool embedding);
+
   const RouterConfig& config() const noexcept { return config_; }
   /// Group names in config order (for /v1/models).
   std::vector<std::string> model_groups() const;

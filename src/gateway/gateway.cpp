@@ -1,0 +1,520 @@
+#include "gateway/gateway.hpp"
+
+#include <array>
+#include <atomic>
+#include <charconv>
+#include <cstdio>
+#include <future>
+#include <random>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/field.hpp>
+#include <boost/json.hpp>
+
+#include "core/clock.hpp"
+#include "core/json.hpp"
+#include "gateway/routes.hpp"
+#include "http/client.hpp"
+#include "http/server.hpp"
+#include "litellm/version.hpp"
+#include "router/router.hpp"
+
+namespace litellm::gateway {
+namespace {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+namespace bhttp = boost::beast::http;
+using SteadyClock = std::chrono::steady_clock;
+
+// The worker thread's own client (keep-alive pool); set when the worker starts.
+thread_local http::Client* t_client = nullptr;
+
+std::string new_call_id() {
+  thread_local std::mt19937_64 gen{std::random_device{}()};
+  std::uint64_t a = gen();
+  std::uint64_t b = gen();
+  // UUID v4 layout.
+  a = (a & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;
+  b = (b & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;
+  char out[37];
+  std::snprintf(out, sizeof out, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(a >> 32),
+                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xffff),
+                static_cast<unsigned>(b >> 48),
+                static_cast<unsigned long long>(b & 0xffffffffffffULL));
+  return std::string(out, 36);
+}
+
+std::string format_double(double v) {
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  if (ec != std::errc()) return "0";
+  return std::string(buf, end);
+}
+
+std::string format_ms(SteadyClock::duration d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", std::chrono::duration<double, std::milli>(d).count());
+  return buf;
+}
+
+// Appends the JSON text of `v` to `out` without an intermediate string.
+void append_json(std::string& out, const json::value& v) {
+  json::serializer sr;
+  sr.reset(&v);
+  char tmp[4096];
+  while (!sr.done())
+    out.append(sr.read(tmp));
+}
+void append_json(std::string& out, const json::object& o) {
+  json::serializer sr;
+  sr.reset(&o);
+  char tmp[4096];
+  while (!sr.done())
+    out.append(sr.read(tmp));
+}
+
+// Runs `op` so that terminal cancellation from `slot` (the client went away) reaches whatever
+// upstream operation is in progress.
+template <class T>
+asio::awaitable<T> cancellable(asio::awaitable<T> op, asio::cancellation_slot slot) {
+  auto ex = co_await asio::this_coro::executor;
+  co_return co_await asio::co_spawn(ex, std::move(op),
+                                    asio::bind_cancellation_slot(slot, asio::use_awaitable));
+}
+
+}  // namespace
+
+struct Gateway::Impl {
+  GatewayConfig config;
+  GatewayOptions options;
+  std::unique_ptr<router::Router> router;
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  std::vector<std::unique_ptr<http::Client>> clients;
+  std::vector<std::thread> threads;
+  std::unique_ptr<http::Server> server;
+  std::int64_t created = core::SystemClock::instance().unix_seconds();
+  std::atomic<bool> draining{false};
+
+  // ---- responses ----
+
+  http::ServerResponse json_response(const http::ServerRequest& req, unsigned status,
+                                     std::string body, const std::string& call_id) {
+    http::ServerResponse res{static_cast<bhttp::status>(status), req.version()};
+    res.set(bhttp::field::content_type, "application/json");
+    if (!call_id.empty()) res.set("x-litellm-call-id", call_id);
+    res.set("x-litellm-version", LITELLM_VERSION_STRING);
+    res.body() = std::move(body);
+    res.keep_alive(req.keep_alive());
+    return res;
+  }
+
+  asio::awaitable<void> send_error(http::ResponseWriter& w, const http::ServerRequest& req,
+                                   const Error& e, const std::string& call_id) {
+    co_await w.send(
+        json_response(req, static_cast<unsigned>(e.http_status()), e.to_openai_json(), call_id));
+  }
+
+  static Error bad_request(std::string message, std::string param = {}) {
+    Error e = Error::make(ErrorKind::bad_request, std::move(message));
+    e.param = std::move(param);
+    return e;
+  }
+
+  // ---- auth ----
+
+  bool authorized(const http::ServerRequest& req) const {
+    if (config.general.master_key.empty()) return true;
+    auto header = [&](auto f) {
+      auto it = req.find(f);
+      return it == req.end() ? std::string_view() : std::string_view(it->value());
+    };
+    std::string_view key =
+        client_key(header(bhttp::field::authorization), header("api-key"), header("x-api-key"));
+    return !key.empty() && keys_equal(key, config.general.master_key);
+  }
+
+  // ---- request parsing shared by chat and embeddings ----
+
+  Result<json::object> parse_body(const http::ServerRequest& req, const Route& route) {
+    auto body = core::parse_json_object(req.body());
+    if (!body) return std::move(body).error();
+    json::object& o = *body;
+    if (!options.force_model.empty()) {
+      o["model"] = options.force_model;
+    } else if (!route.model.empty()) {
+      o["model"] = route.model;
+    }
+    const json::value* model = core::find(o, "model");
+    if (model == nullptr || model->is_null()) {
+      return bad_request("Missing required parameter: 'model'", "model");
+    }
+    if (!model->is_string() || model->get_string().empty()) {
+      return bad_request("'model' must be a non-empty string", "model");
+    }
+    return std::move(*body);
+  }
+
+  void add_result_headers(http::ServerResponse& res, const router::CallResult& r,
+                          SteadyClock::time_point start) {
+    if (r.deployment != nullptr) {
+      res.set("x-litellm-model-id", r.deployment->id);
+      res.set("x-litellm-model-group", r.deployment->model_name);
+      res.set("x-litellm-model-api-base", r.deployment->target.api_base);
+    }
+    res.set("x-litellm-response-cost", format_double(r.cost));
+    res.set("x-litellm-attempted-retries", std::to_string(r.attempts - 1));
+    auto total = SteadyClock::now() - start;
+    res.set("x-litellm-response-duration-ms", format_ms(total));
+    auto overhead = total - std::chrono::duration_cast<SteadyClock::duration>(r.upstream_time);
+    if (overhead < SteadyClock::duration::zero()) overhead = SteadyClock::duration::zero();
+    res.set("x-litellm-overhead-duration-ms", format_ms(overhead));
+    for (const auto& [k, v] : r.upstream_headers)
+      res.set(k, v);
+  }
+
+  // ---- /chat/completions ----
+
+  class SseSink final : public router::StreamSink {
+   public:
+    SseSink(http::ResponseWriter& w, const http::ServerRequest& req, const std::string& call_id)
+        : w_(w), req_(req), call_id_(call_id) {}
+
+    asio::awaitable<bool> on_chunk(
+        const router::Deployment& d,
+        const std::vector<std::pair<std::string, std::string>>& upstream_headers,
+        json::object& chunk) override {
+      if (!started_) {
+        started_ = true;
+        bhttp::response_header<> h;
+        h.version(req_.version());
+        h.result(bhttp::status::ok);
+        h.set(bhttp::field::content_type, "text/event-stream");
+        h.set(bhttp::field::cache_control, "no-cache");
+        h.set("x-litellm-call-id", call_id_);
+        h.set("x-litellm-model-id", d.id);
+        h.set("x-litellm-model-group", d.model_name);
+        h.set("x-litellm-version", LITELLM_VERSION_STRING);
+        for (const auto& [k, v] : upstream_headers)
+          h.set(k, v);
+        if (!co_await w_.start_stream(std::move(h))) co_return false;
+      }
+      buf_.assign("data: ");
+      append_json(buf_, chunk);
+      buf_.append("\n\n");
+      co_return co_await w_.write_chunk(buf_);
+    }
+
+    bool started() const { return started_; }
+
+   private:
+    http::ResponseWriter& w_;
+    const http::ServerRequest& req_;
+    const std::string& call_id_;
+    bool started_ = false;
+    std::string buf_;
+  };
+
+  asio::awaitable<void> chat(http::ServerRequest& req, http::ResponseWriter& w, const Route& route,
+                             SteadyClock::time_point start, const std::string& call_id) {
+    auto parsed = parse_body(req, route);
+    if (!parsed) co_return co_await send_error(w, req, parsed.error(), call_id);
+    json::object& request = *parsed;
+    const json::value* messages = core::find(request, "messages");
+    if (messages == nullptr || messages->is_null()) {
+      co_return co_await send_error(
+          w, req, bad_request("Missing required parameter: 'messages'", "messages"), call_id);
+    }
+    if (!messages->is_array() || messages->get_array().empty()) {
+      co_return co_await send_error(
+          w, req,
+          bad_request("'messages' must be a non-empty array of message objects", "messages"),
+          call_id);
+    }
+    bool stream = false;
+    if (const json::value* s = core::find(request, "stream"); s != nullptr && !s->is_null()) {
+      if (!s->is_bool()) {
+        co_return co_await send_error(w, req, bad_request("'stream' must be a boolean", "stream"),
+                                      call_id);
+      }
+      stream = s->get_bool();
+    }
+
+    if (!stream) {
+      auto r =
+          co_await cancellable(router->chat(*t_client, std::move(request)), w.client_gone_slot());
+      if (!r) co_return co_await send_error(w, req, r.error(), call_id);
+      std::string body;
+      body.reserve(1024);
+      append_json(body, r->response);
+      auto res = json_response(req, 200, std::move(body), call_id);
+      add_result_headers(res, *r, start);
+      co_await w.send(std::move(res));
+      co_return;
+    }
+
+    SseSink sink(w, req, call_id);
+    auto r = co_await cancellable(router->chat_stream(*t_client, std::move(request), sink),
+                                  w.client_gone_slot());
+    if (!r) {
+      if (!sink.started()) co_return co_await send_error(w, req, r.error(), call_id);
+      if (!w.client_gone()) {
+        // Headers (200) are gone already: report the failure in-band, as LiteLLM does.
+        std::string event = "data: " + r.error().to_openai_json() + "\n\n";
+        co_await w.write_chunk(event);
+      }
+      co_await w.finish_stream();
+      co_return;
+    }
+    if (!sink.started()) {
+      // Upstream ended without a single chunk: still a valid (empty) stream.
+      bhttp::response_header<> h;
+      h.version(req.version());
+      h.result(bhttp::status::ok);
+      h.set(bhttp::field::content_type, "text/event-stream");
+      h.set("x-litellm-call-id", call_id);
+      if (!co_await w.start_stream(std::move(h))) co_return;
+    }
+    co_await w.write_chunk("data: [DONE]\n\n");
+    co_await w.finish_stream();
+  }
+
+  // ---- /embeddings ----
+
+  asio::awaitable<void> embeddings(http::ServerRequest& req, http::ResponseWriter& w,
+                                   const Route& route, SteadyClock::time_point start,
+                                   const std::string& call_id) {
+    auto parsed = parse_body(req, route);
+    if (!parsed) co_return co_await send_error(w, req, parsed.error(), call_id);
+    const json::value* input = core::find(*parsed, "input");
+    if (input == nullptr || input->is_null()) {
+      co_return co_await send_error(
+          w, req, bad_request("Missing required parameter: 'input'", "input"), call_id);
+    }
+    auto r = co_await cancellable(router->embedding(*t_client, std::move(*parsed)),
+                                  w.client_gone_slot());
+    if (!r) co_return co_await send_error(w, req, r.error(), call_id);
+    std::string body;
+    append_json(body, r->response);
+    auto res = json_response(req, 200, std::move(body), call_id);
+    add_result_headers(res, *r, start);
+    co_await w.send(std::move(res));
+  }
+
+  // ---- /health ----
+
+  asio::awaitable<void> health(http::ServerRequest& req, http::ResponseWriter& w,
+                               const std::string& call_id) {
+    json::array healthy;
+    json::array unhealthy;
+    for (const auto& d : router->deployments()) {
+      json::object entry{{"model", d.model}, {"model_name", d.model_name}};
+      if (!d.target.api_base.empty()) entry["api_base"] = d.target.api_base;
+      if (d.adapter == nullptr) {
+        entry["error"] = "provider '" + d.provider + "' is not supported by this gateway";
+        unhealthy.push_back(std::move(entry));
+        continue;
+      }
+      const bool embedding = (d.target.info && d.target.info->mode == "embedding") ||
+                             core::get_string(d.model_info, "mode").value_or("") == "embedding";
+      json::object probe{{"model", d.model_name}};
+      if (embedding) {
+        probe["input"] = "health check";
+      } else {
+        probe["messages"] = json::array{json::object{{"role", "user"}, {"content", "ping"}}};
+        probe["max_tokens"] = 1;
+      }
+      auto r = co_await cancellable(router->probe(*t_client, d, std::move(probe), embedding),
+                                    w.client_gone_slot());
+      if (r) {
+        healthy.push_back(std::move(entry));
+      } else {
+        entry["error"] = r.error().message;
+        unhealthy.push_back(std::move(entry));
+      }
+    }
+    json::object out{{"healthy_count", healthy.size()},
+                     {"unhealthy_count", unhealthy.size()},
+                     {"healthy_endpoints", std::move(healthy)},
+                     {"unhealthy_endpoints", std::move(unhealthy)}};
+    co_await w.send(json_response(req, 200, json::serialize(out), call_id));
+  }
+
+  // ---- dispatch ----
+
+  asio::awaitable<void> handle(http::ServerRequest& req, http::ResponseWriter& w) {
+    const auto start = SteadyClock::now();
+    const Route route = match_route(req.method(), req.target());
+    std::string call_id = new_call_id();
+
+    switch (route.kind) {
+      case RouteKind::health_liveliness:
+        co_await w.send(json_response(req, 200, "\"I'm alive!\"", call_id));
+        break;
+      case RouteKind::health_readiness: {
+        json::object o{{"status", draining ? "draining" : "healthy"},
+                       {"db", "Not connected"},
+                       {"cache", nullptr},
+                       {"litellm_version", LITELLM_VERSION_STRING}};
+        co_await w.send(json_response(req, draining ? 503 : 200, json::serialize(o), call_id));
+        break;
+      }
+      case RouteKind::not_found: {
+        Error e =
+            Error::make(ErrorKind::not_found, "Route not found: " + std::string(req.target()));
+        co_await send_error(w, req, e, call_id);
+        break;
+      }
+      case RouteKind::method_not_allowed: {
+        Error e =
+            Error::make(ErrorKind::bad_request, "Method " + std::string(req.method_string()) +
+                                                    " not allowed on " + std::string(req.target()));
+        e.status = 405;
+        co_await send_error(w, req, e, call_id);
+        break;
+      }
+      default:
+        if (!authorized(req)) {
+          Error e = Error::make(ErrorKind::authentication,
+                                "Authentication Error, Invalid proxy server token passed. Pass "
+                                "the key as 'Authorization: Bearer <key>'.");
+          e.code = "401";
+          co_await send_error(w, req, e, call_id);
+          break;
+        }
+        co_await authorized_route(req, w, route, start, call_id);
+        break;
+    }
+    if (options.detailed_debug) {
+      spdlog::debug("{} {} {} {} ms", w.remote(), req.method_string(), req.target(),
+                    format_ms(SteadyClock::now() - start));
+    }
+  }
+
+  asio::awaitable<void> authorized_route(http::ServerRequest& req, http::ResponseWriter& w,
+                                         const Route& route, SteadyClock::time_point start,
+                                         const std::string& call_id) {
+    switch (route.kind) {
+      case RouteKind::chat_completions:
+        co_return co_await chat(req, w, route, start, call_id);
+      case RouteKind::embeddings:
+        co_return co_await embeddings(req, w, route, start, call_id);
+      case RouteKind::models:
+        co_return co_await w.send(
+            json_response(req, 200, json::serialize(models_list(*router, created)), call_id));
+      case RouteKind::model_by_id: {
+        if (auto m = model_entry(*router, route.model, created)) {
+          co_return co_await w.send(json_response(req, 200, json::serialize(*m), call_id));
+        }
+        Error e =
+            Error::make(ErrorKind::not_found, "The model '" + route.model + "' does not exist");
+        e.param = "model";
+        e.code = "model_not_found";
+        co_return co_await send_error(w, req, e, call_id);
+      }
+      case RouteKind::model_info:
+        co_return co_await w.send(
+            json_response(req, 200, json::serialize(model_info_list(*router)), call_id));
+      case RouteKind::health:
+        co_return co_await health(req, w, call_id);
+      case RouteKind::root: {
+        json::object o{{"name", "litellm-cpp"},
+                       {"version", LITELLM_VERSION_STRING},
+                       {"docs", "OpenAI-compatible endpoints under /v1"}};
+        co_return co_await w.send(json_response(req, 200, json::serialize(o), call_id));
+      }
+      default:
+        break;
+    }
+    co_await send_error(w, req, Error::make(ErrorKind::not_found, "Route not found"), call_id);
+  }
+};
+
+Gateway::Gateway(GatewayConfig config, GatewayOptions options) : impl_(std::make_unique<Impl>()) {
+  impl_->config = std::move(config);
+  impl_->options = std::move(options);
+}
+
+Gateway::~Gateway() {
+  stop();
+  wait();
+}
+
+Result<std::uint16_t> Gateway::start() {
+  Impl& s = *impl_;
+  auto rc = to_router_config(s.config);
+  if (!rc) return std::move(rc).error();
+  s.router = std::make_unique<router::Router>(std::move(*rc));
+
+  int workers = s.options.num_workers > 0 ? s.options.num_workers
+                                          : static_cast<int>(std::thread::hardware_concurrency());
+  workers = std::max(1, workers);
+  std::vector<asio::io_context*> raw;
+  for (int i = 0; i < workers; ++i) {
+    s.contexts.push_back(std::make_unique<asio::io_context>(1));
+    s.clients.push_back(std::make_unique<http::Client>(s.contexts.back()->get_executor()));
+    raw.push_back(s.contexts.back().get());
+  }
+  http::ServerOptions so;
+  so.host = s.options.host;
+  so.port = s.options.port;
+  so.body_limit = s.options.max_request_bytes;
+  if (s.config.general.max_request_size_mb) {
+    so.body_limit = *s.config.general.max_request_size_mb * 1024 * 1024;
+  }
+  Impl* impl = impl_.get();
+  s.server = std::make_unique<http::Server>(
+      raw, so,
+      [impl](http::ServerRequest& req, http::ResponseWriter& w) { return impl->handle(req, w); });
+  auto port = s.server->listen();
+  if (!port) return std::move(port).error();
+  s.server->start();
+  for (int i = 0; i < workers; ++i) {
+    s.threads.emplace_back([impl, i] {
+      t_client = impl->clients[static_cast<std::size_t>(i)].get();
+      auto& ctx = *impl->contexts[static_cast<std::size_t>(i)];
+      auto guard = asio::make_work_guard(ctx);
+      ctx.run();
+      t_client = nullptr;
+    });
+  }
+  return *port;
+}
+
+void Gateway::drain(std::chrono::milliseconds bound) {
+  Impl& s = *impl_;
+  if (!s.server) return;
+  s.draining = true;
+  // Shared: if the bound passes first, the callback may still run later.
+  auto done = std::make_shared<std::promise<void>>();
+  auto fut = done->get_future();
+  s.server->drain(bound, [done] { done->set_value(); });
+  fut.wait_for(bound + std::chrono::seconds(2));
+  stop();
+}
+
+void Gateway::stop() {
+  Impl& s = *impl_;
+  if (s.server) s.server->stop();
+  for (auto& c : s.contexts)
+    c->stop();
+}
+
+void Gateway::wait() {
+  for (auto& t : impl_->threads) {
+    if (t.joinable()) t.join();
+  }
+}
+
+std::uint16_t Gateway::port() const noexcept {
+  return impl_->server ? impl_->server->port() : 0;
+}
+
+}  // namespace litellm::gateway

@@ -22,7 +22,9 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/beast/core/error.hpp>
 #include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
 #include "litellm/result.hpp"
@@ -36,16 +38,20 @@ namespace bhttp = boost::beast::http;
 using ServerRequest = bhttp::request<bhttp::string_body>;
 using ServerResponse = bhttp::response<bhttp::string_body>;
 
+/// Listener settings. A timeout of zero (or less) disables that timeout.
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  std::uint16_t port = 0;                         ///< 0: pick a free port (see Server::port())
-  std::size_t body_limit = 16 * 1024 * 1024;      ///< larger bodies get 413 in OpenAI shape
-  std::size_t header_limit = 64 * 1024;           ///< larger headers get 431
-  std::chrono::milliseconds read_timeout{30'000};  ///< to receive one whole request
-  std::chrono::milliseconds idle_timeout{120'000};  ///< keep-alive between requests
+  std::uint16_t port = 0;                           ///< 0: pick a free port (see Server::port())
+  std::size_t body_limit = 16 * 1024 * 1024;        ///< larger bodies get 413 in OpenAI shape
+  std::size_t header_limit = 64 * 1024;             ///< larger headers get 431
+  std::chrono::milliseconds read_timeout{30'000};   ///< one whole request, from its first byte
+  std::chrono::milliseconds idle_timeout{120'000};  ///< waiting for a request's first byte
   std::chrono::milliseconds write_timeout{60'000};  ///< for any single write to the client
-  std::string server_header;                      ///< "Server:" value; empty: none
+  std::string server_header;                        ///< "Server:" value; empty: none
   int backlog = 1024;
+  /// Receives the listener's rare error reports (handler exceptions, accept failures). Called on
+  /// an io_context thread. Empty: written to stderr.
+  std::function<void(std::string_view)> log;
 };
 
 class ResponseWriter {
@@ -83,9 +89,13 @@ using Handler = std::function<asio::awaitable<void>(ServerRequest&, ResponseWrit
 
 struct ServerStats {
   std::uint64_t connections_accepted = 0;
-  std::uint64_t requests = 0;
+  std::uint64_t requests = 0;  ///< requests handed to the handler
   std::uint64_t active_connections = 0;
   std::uint64_t active_requests = 0;
+  std::uint64_t bad_requests = 0;    ///< answered by the listener itself (400, 413, 431, 505)
+  std::uint64_t timeouts = 0;        ///< connections closed by a read, idle or write timeout
+  std::uint64_t client_gone = 0;     ///< clients that left while their handler ran
+  std::uint64_t handler_errors = 0;  ///< handlers that threw or returned without answering
 };
 
 class Server {
@@ -114,7 +124,21 @@ class Server {
   std::shared_ptr<Impl> impl_;
 };
 
-/// A JSON response in OpenAI's error shape, for the listener's own errors (400/413/431...).
+/// A JSON response (Content-Type, Content-Length, Connection set), e.g. for the listener's own
+/// OpenAI-shaped errors (400/413/431...).
 ServerResponse make_json_response(unsigned status, std::string body, bool keep_alive);
+
+// ---- the request parser, exposed so tests and the fuzz target run the listener's exact
+// configuration without sockets ---------------------------------------------------------------
+
+using RequestParser = bhttp::request_parser<bhttp::string_body>;
+
+/// Applies the listener's limits (body_limit, header_limit) to a fresh parser.
+void configure_request_parser(RequestParser& parser, const ServerOptions& options);
+/// The most bytes the listener buffers per connection while reading a request header.
+std::size_t read_buffer_limit(const ServerOptions& options) noexcept;
+/// The listener's answer to an error while reading a request: 413 (body too large), 431 (header
+/// too large), 400 (malformed), or 0 for "close without answering" (client left, timeout).
+unsigned status_for_read_error(const beast::error_code& ec) noexcept;
 
 }  // namespace litellm::http

@@ -1,0 +1,552 @@
+#include "http/server.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <future>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/json.hpp>
+
+#include "server_test_support.hpp"
+
+namespace litellm::http {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::ClientResponse;
+using testing::Gate;
+using testing::get_request;
+using testing::post_request;
+using testing::RawClient;
+using testing::RunningServer;
+using testing::test_options;
+
+// Echoes the method, target and body, so tests see which request an answer belongs to.
+Handler echo_handler() {
+  return [](ServerRequest& req, ResponseWriter& w) -> asio::awaitable<void> {
+    ServerResponse res{bhttp::status::ok, 11};
+    res.set(bhttp::field::content_type, "text/plain");
+    res.body() =
+        std::string(req.method_string()) + " " + std::string(req.target()) + " " + req.body();
+    co_await w.send(std::move(res));
+  };
+}
+
+// The listener's own errors must be OpenAI-shaped: {"error":{message,type,param,code}}.
+void expect_openai_error(const ClientResponse& res, unsigned status) {
+  EXPECT_EQ(res.status, status);
+  EXPECT_EQ(res.headers[bhttp::field::content_type], "application/json");
+  auto v = boost::json::parse(res.body);
+  const auto& err = v.at("error").as_object();
+  EXPECT_FALSE(err.at("message").as_string().empty());
+  EXPECT_EQ(err.at("type").as_string(),
+            status >= 500 ? "internal_server_error" : "invalid_request_error");
+  EXPECT_TRUE(err.at("param").is_null());
+  EXPECT_EQ(err.at("code").as_string(), std::to_string(status));
+}
+
+TEST(HttpServer, ServesSeveralRequestsOnOneKeptAliveConnection) {
+  RunningServer s(test_options(), echo_handler());
+  RawClient c(s.port());
+  ASSERT_TRUE(c.connected());
+  for (int i = 0; i < 3; ++i) {
+    const std::string target = "/r" + std::to_string(i);
+    ASSERT_TRUE(c.send(get_request(target)));
+    auto res = c.read_response();
+    ASSERT_TRUE(res) << "response " << i;
+    EXPECT_EQ(res->status, 200u);
+    EXPECT_TRUE(res->keep_alive);
+    EXPECT_EQ(res->body, "GET " + target + " ");
+    EXPECT_EQ(res->headers[bhttp::field::content_length], std::to_string(res->body.size()));
+  }
+  const auto st = s.server().stats();
+  EXPECT_EQ(st.connections_accepted, 1u);
+  EXPECT_EQ(st.requests, 3u);
+}
+
+TEST(HttpServer, AnswersPipelinedRequestsInOrder) {
+  RunningServer s(test_options(), echo_handler());
+  RawClient c(s.port());
+  ASSERT_TRUE(c.send(get_request("/a") + post_request("/b", "{\"x\":1}") + get_request("/c")));
+  auto a = c.read_response();
+  auto b = c.read_response();
+  auto cc = c.read_response();
+  ASSERT_TRUE(a && b && cc);
+  EXPECT_EQ(a->body, "GET /a ");
+  EXPECT_EQ(b->body, "POST /b {\"x\":1}");
+  EXPECT_EQ(cc->body, "GET /c ");
+}
+
+TEST(HttpServer, AnswersOversizedBodyWith413AndCloses) {
+  auto options = test_options();
+  options.body_limit = 1024;
+  RunningServer s(options, echo_handler());
+  RawClient c(s.port());
+  ASSERT_TRUE(c.send(post_request("/v1/chat/completions", std::string(4096, 'x'))));
+  auto res = c.read_response();
+  ASSERT_TRUE(res);
+  expect_openai_error(*res, 413);
+  EXPECT_FALSE(res->keep_alive);
+  EXPECT_TRUE(c.closed_within(3000ms));
+  EXPECT_EQ(s.server().stats().requests, 0u);
+  EXPECT_EQ(s.server().stats().bad_requests, 1u);
+}
+
+TEST(HttpServer, AnswersOversizedChunkedBodyWith413) {
+  auto options = test_options();
+  options.body_limit = 1024;
+  RunningServer s(options, echo_handler());
+  RawClient c(s.port());
+  std::string req = "POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n";
+  for (int i = 0; i < 4; ++i)
+    req += "200\r\n" + std::string(512, 'y') + "\r\n";
+  req += "0\r\n\r\n";
+  ASSERT_TRUE(c.send(req));
+  auto res = c.read_response();
+  ASSERT_TRUE(res);
+  expect_openai_error(*res, 413);
+}
+
+TEST(HttpServer, AnswersOversizedHeaderWith431) {
+  auto options = test_options();
+  options.header_limit = 1024;
+  RunningServer s(options, echo_handler());
+  RawClient c(s.port());
+  ASSERT_TRUE(c.send(get_request("/", "X-Big: " + std::string(4000, 'a') + "\r\n")));
+  auto res = c.read_response();
+  ASSERT_TRUE(res);
+  expect_openai_error(*res, 431);
+  EXPECT_TRUE(c.closed_within(3000ms));
+}
+
+TEST(HttpServer, AnswersGarbageWith400AndCloses) {
+  RunningServer s(test_options(), echo_handler());
+  RawClient c(s.port());
+  ASSERT_TRUE(c.send("HELLO THERE\x01\x02 WORLD\r\n\r\n"));
+  auto res = c.read_response();
+  ASSERT_TRUE(res);
+  expect_openai_error(*res, 400);
+  EXPECT_TRUE(c.closed_within(3000ms));
+}
+
+TEST(HttpServer, AnswersOtherHttpVersionsWith505) {
+  RunningServer s(test_options(), echo_handler());
+  for (const char* request : {"GET / HTTP/2.0\r\nHost: h\r\n\r\n", "GET / HTTP/0.9\r\n\r\n"}) {
+    RawClient c(s.port());
+    ASSERT_TRUE(c.send(request));
+    auto res = c.read_response();
+    ASSERT_TRUE(res) << request;
+    expect_openai_error(*res, 505);
+  }
+  RawClient c(s.port());
+  ASSERT_TRUE(c.send("GET / HTTP/x.1\r\n\r\n"));
+  auto res = c.read_response();
+  ASSERT_TRUE(res);
+  expect_openai_error(*res, 400);
+}
+
+TEST(HttpServer, ClosesSlowlorisConnectionAtReadTimeout) {
+  auto options = test_options();
+  options.read_timeout = 300ms;
+  options.idle_timeout = 10000ms;
+  RunningServer s(options, echo_handler());
+  RawClient c(s.port());
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(c.send("POST / HTTP/1.1\r\n"));
+  bool closed = false;
+  // One header line every 50 ms: never a complete request, always some traffic.
+  for (int i = 0; i < 60 && !closed; ++i) {
+    c.send("X-Slow-" + std::to_string(i) + ": a\r\n");
+    closed = c.closed_within(50ms);
+  }
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  EXPECT_TRUE(closed);
+  EXPECT_GE(elapsed, 250ms);
+  EXPECT_LT(elapsed, 2000ms);
+  EXPECT_EQ(s.server().stats().timeouts, 1u);
+}
+
+TEST(HttpServer, ClosesIdleKeptAliveConnectionAtIdleTimeout) {
+  auto options = test_options();
+  options.idle_timeout = 200ms;
+  RunningServer s(options, echo_handler());
+  RawClient c(s.port());
+  ASSERT_TRUE(c.send(get_request("/")));
+  ASSERT_TRUE(c.read_response());
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(c.closed_within(3000ms));
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 150ms);
+}
+
+// A handler that streams "chunk-one", waits for the test, then streams "chunk-two".
+Handler two_chunk_stream(Gate& gate, std::atomic<int>& second_write_result) {
+  return [&gate, &second_write_result](ServerRequest&, ResponseWriter& w) -> asio::awaitable<void> {
+    bhttp::response_header<> h;
+    h.result(bhttp::status::ok);
+    h.set(bhttp::field::content_type, "text/event-stream");
+    if (!co_await w.start_stream(std::move(h))) co_return;
+    co_await w.write_chunk("data: chunk-one\n\n");
+    co_await gate.wait();
+    second_write_result = (co_await w.write_chunk("data: chunk-two\n\n")) ? 1 : 0;
+    co_await w.finish_stream();
+  };
+}
+
+TEST(HttpServer, StreamsEachChunkBeforeTheNextIsWritten) {
+  Gate gate;
+  std::atomic<int> second{-1};
+  RunningServer s(test_options(), two_chunk_stream(gate, second));
+  RawClient c(s.port());
+  ASSERT_TRUE(c.send(get_request("/stream")));
+  auto first = c.read_until("chunk-one");
+  ASSERT_TRUE(first) << "chunk 1 must arrive while the handler still holds chunk 2";
+  EXPECT_NE(first->find("Transfer-Encoding: chunked"), std::string::npos);
+  EXPECT_EQ(first->find("chunk-two"), std::string::npos);
+  gate.open();
+  auto res = c.read_response();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200u);
+  EXPECT_EQ(res->body, "data: chunk-one\n\ndata: chunk-two\n\n");
+  EXPECT_EQ(second.load(), 1);
+  // The connection is reusable after a finished stream.
+  ASSERT_TRUE(c.send(get_request("/stream")));
+  EXPECT_TRUE(c.read_until("chunk-one"));
+}
+
+TEST(HttpServer, StreamsToHttp10ClientWithoutChunkingAndCloses) {
+  Gate gate;
+  gate.open();
+  std::atomic<int> second{-1};
+  RunningServer s(test_options(), two_chunk_stream(gate, second));
+  RawClient c(s.port());
+  ASSERT_TRUE(c.send("GET /stream HTTP/1.0\r\n\r\n"));
+  ASSERT_TRUE(c.closed_within(3000ms));
+  const std::string& raw = c.pending();
+  EXPECT_EQ(raw.rfind("HTTP/1.0 200", 0), 0u) << raw;
+  EXPECT_EQ(raw.find("chunked"), std::string::npos);
+  EXPECT_NE(raw.find("\r\n\r\ndata: chunk-one\n\ndata: chunk-two\n\n"), std::string::npos);
+}
+
+TEST(HttpServer, FiresClientGoneSlotWhileHandlerAwaitsUpstream) {
+  std::promise<std::pair<bool, bool>> observed;  // {wait was cancelled, client_gone()}
+  std::atomic<int> late_write{-1};
+  auto handler = [&](ServerRequest&, ResponseWriter& w) -> asio::awaitable<void> {
+    // Stands in for an upstream call bound to the client's lifetime.
+    asio::steady_timer upstream(co_await asio::this_coro::executor, 30s);
+    auto [ec] = co_await upstream.async_wait(
+        asio::bind_cancellation_slot(w.client_gone_slot(), asio::as_tuple(asio::use_awaitable)));
+    observed.set_value({ec == asio::error::operation_aborted, w.client_gone()});
+    bhttp::response_header<> h;
+    late_write = (co_await w.start_stream(std::move(h))) ? 1 : 0;
+  };
+  RunningServer s(test_options(), handler);
+  {
+    RawClient c(s.port());
+    ASSERT_TRUE(c.send(post_request("/v1/chat/completions", "{}")));
+    std::this_thread::sleep_for(50ms);  // let the handler start waiting; the test waits below
+  }                                     // client disconnects
+  auto f = observed.get_future();
+  ASSERT_EQ(f.wait_for(3s), std::future_status::ready) << "client_gone_slot never fired";
+  auto [cancelled, gone] = f.get();
+  EXPECT_TRUE(cancelled);
+  EXPECT_TRUE(gone);
+  for (int i = 0; i < 100 && late_write.load() < 0; ++i)
+    std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(late_write.load(), 0) << "writes after the client left must return false";
+  EXPECT_EQ(s.server().stats().client_gone, 1u);
+}
+
+TEST(HttpServer, Answers500WhenHandlerDoesNotAnswer) {
+  auto handler = [](ServerRequest&, ResponseWriter&) -> asio::awaitable<void> { co_return; };
+  RunningServer s(test_options(), handler);
+  RawClient c(s.port());
+  ASSERT_TRUE(c.send(get_request("/")));
+  auto res = c.read_response();
+  ASSERT_TRUE(res);
+  expect_openai_error(*res, 500);
+  // The connection stays usable: the handler's mistake is not the client's.
+  ASSERT_TRUE(c.send(get_request("/")));
+  auto again = c.read_response();
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 500u);
+  EXPECT_EQ(s.server().stats().handler_errors, 2u);
+}
+
+TEST(HttpServer, Answers500AndClosesWhenHandlerThrows) {
+  auto handler = [](ServerRequest& req, ResponseWriter& w) -> asio::awaitable<void> {
+    if (req.target() == "/throw") throw std::runtime_error("boom");
+    co_await w.send(make_json_response(200, "{}", true));
+  };
+  RunningServer s(test_options(), handler);
+  RawClient c(s.port());
+  ASSERT_TRUE(c.send(get_request("/throw")));
+  auto res = c.read_response();
+  ASSERT_TRUE(res);
+  expect_openai_error(*res, 500);
+  EXPECT_TRUE(c.closed_within(3000ms));
+  RawClient next(s.port());
+  ASSERT_TRUE(next.send(get_request("/ok")));
+  auto ok = next.read_response();
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200u);
+}
+
+TEST(HttpServer, DrainFinishesInFlightStreamThenCallsDone) {
+  Gate gate;
+  std::atomic<int> second{-1};
+  RunningServer s(test_options(), two_chunk_stream(gate, second));
+  RawClient c(s.port());
+  ASSERT_TRUE(c.send(get_request("/stream")));
+  ASSERT_TRUE(c.read_until("chunk-one"));
+  RawClient idle(s.port());  // kept alive, between requests: closed at once by the drain
+  ASSERT_TRUE(idle.send(get_request("/stream")));
+  ASSERT_TRUE(idle.read_until("chunk-one"));
+  gate.open();
+  ASSERT_TRUE(idle.read_response());
+
+  std::promise<void> done;
+  s.server().drain(5000ms, [&] { done.set_value(); });
+  EXPECT_TRUE(idle.closed_within(3000ms));
+  auto f = done.get_future();
+  auto res = c.read_response();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->body, "data: chunk-one\n\ndata: chunk-two\n\n");
+  EXPECT_TRUE(c.closed_within(3000ms)) << "no new request on a draining connection";
+  EXPECT_EQ(f.wait_for(3s), std::future_status::ready);
+  RawClient late(s.port());
+  EXPECT_FALSE(late.connected() && late.send(get_request("/")) && late.read_response(500ms));
+}
+
+TEST(HttpServer, DrainForceClosesAfterBound) {
+  Gate never;  // the handler ignores cancellation and never finishes on its own
+  auto handler = [&never](ServerRequest&, ResponseWriter& w) -> asio::awaitable<void> {
+    bhttp::response_header<> h;
+    co_await w.start_stream(std::move(h));
+    co_await w.write_chunk("x");
+    co_await never.wait();
+  };
+  RunningServer s(test_options(), handler);
+  RawClient c(s.port());
+  ASSERT_TRUE(c.send(get_request("/")));
+  ASSERT_TRUE(c.read_until("\r\n1\r\nx\r\n"));
+  std::promise<void> done;
+  const auto start = std::chrono::steady_clock::now();
+  s.server().drain(200ms, [&] { done.set_value(); });
+  auto f = done.get_future();
+  ASSERT_EQ(f.wait_for(3s), std::future_status::ready);
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  EXPECT_GE(elapsed, 150ms);
+  EXPECT_TRUE(c.closed_within(1000ms));
+  never.open();
+}
+
+TEST(HttpServer, StopClosesIdleConnections) {
+  RunningServer s(test_options(), echo_handler());
+  RawClient c(s.port());
+  ASSERT_TRUE(c.send(get_request("/")));
+  ASSERT_TRUE(c.read_response());
+  s.server().stop();
+  EXPECT_TRUE(c.closed_within(3000ms));
+}
+
+TEST(HttpServer, ServesFromTwoIoContexts) {
+  std::mutex m;
+  std::set<std::thread::id> threads;
+  auto handler = [&](ServerRequest&, ResponseWriter& w) -> asio::awaitable<void> {
+    {
+      std::lock_guard lock(m);
+      threads.insert(std::this_thread::get_id());
+    }
+    co_await w.send(make_json_response(200, "{}", true));
+  };
+  RunningServer s(test_options(), handler, 2);
+  // SO_REUSEPORT hashes each connection to one listener: 32 connections all landing on one of
+  // two listeners has probability 2^-31.
+  for (int i = 0; i < 32; ++i) {
+    RawClient c(s.port());
+    ASSERT_TRUE(c.send(get_request("/")));
+    auto res = c.read_response();
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200u);
+  }
+  std::lock_guard lock(m);
+  EXPECT_EQ(threads.size(), 2u);
+  EXPECT_EQ(s.server().stats().requests, 32u);
+}
+
+TEST(HttpServer, ResetConnectionGivesClientEconnreset) {
+  auto handler = [](ServerRequest&, ResponseWriter& w) -> asio::awaitable<void> {
+    bhttp::response_header<> h;
+    co_await w.start_stream(std::move(h));
+    co_await w.write_chunk("partial");
+    w.reset_connection();
+  };
+  RunningServer s(test_options(), handler);
+  RawClient c(s.port());
+  ASSERT_TRUE(c.send(get_request("/")));
+  EXPECT_TRUE(c.closed_within(3000ms));
+  EXPECT_EQ(c.last_errno(), ECONNRESET);
+}
+
+TEST(HttpServer, SendsInterimContinueForExpect100) {
+  RunningServer s(test_options(), echo_handler());
+  RawClient c(s.port());
+  ASSERT_TRUE(
+      c.send("POST /e HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n"
+             "Expect: 100-continue\r\n\r\n"));
+  ASSERT_TRUE(c.read_until("HTTP/1.1 100 Continue\r\n\r\n"));
+  c.pending().clear();
+  ASSERT_TRUE(c.send("hello"));
+  auto res = c.read_response();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->body, "POST /e hello");
+}
+
+TEST(HttpServer, ClosesHttp10ConnectionUnlessKeepAliveAsked) {
+  RunningServer s(test_options(), echo_handler());
+  {
+    RawClient c(s.port());
+    ASSERT_TRUE(c.send("GET /old HTTP/1.0\r\n\r\n"));
+    auto res = c.read_response();
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->version, 10u);
+    EXPECT_FALSE(res->keep_alive);
+    EXPECT_TRUE(c.closed_within(3000ms));
+  }
+  RawClient c(s.port());
+  ASSERT_TRUE(c.send("GET /a HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
+  auto a = c.read_response();
+  ASSERT_TRUE(a);
+  EXPECT_TRUE(a->keep_alive);
+  ASSERT_TRUE(c.send("GET /b HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
+  auto b = c.read_response();
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->body, "GET /b ");
+}
+
+TEST(HttpServer, ClosesWhenClientAsksConnectionClose) {
+  RunningServer s(test_options(), echo_handler());
+  RawClient c(s.port());
+  ASSERT_TRUE(c.send(get_request("/", "Connection: close\r\n")));
+  auto res = c.read_response();
+  ASSERT_TRUE(res);
+  EXPECT_FALSE(res->keep_alive);
+  EXPECT_TRUE(c.closed_within(3000ms));
+}
+
+TEST(HttpServer, AnswersHeadWithoutBodyButWithLength) {
+  RunningServer s(test_options(), echo_handler());
+  RawClient c(s.port());
+  ASSERT_TRUE(c.send("HEAD /h HTTP/1.1\r\nHost: h\r\n\r\n"));
+  auto res = c.read_response(5000ms, /*head=*/true);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->headers[bhttp::field::content_length], "8");  // "HEAD /h "
+  ASSERT_TRUE(c.send(get_request("/next")));
+  auto next = c.read_response();
+  ASSERT_TRUE(next) << "no stray body bytes may precede the next answer";
+  EXPECT_EQ(next->body, "GET /next ");
+}
+
+TEST(HttpServer, SetsConfiguredServerHeader) {
+  auto options = test_options();
+  options.server_header = "uvicorn";
+  RunningServer s(options, echo_handler());
+  RawClient c(s.port());
+  ASSERT_TRUE(c.send(get_request("/")));
+  auto res = c.read_response();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->headers[bhttp::field::server], "uvicorn");
+}
+
+TEST(HttpServer, WriteChunkFailsWhenClientStopsReadingPastWriteTimeout) {
+  auto options = test_options();
+  options.write_timeout = 200ms;
+  std::promise<int> chunks_written;
+  auto handler = [&](ServerRequest&, ResponseWriter& w) -> asio::awaitable<void> {
+    bhttp::response_header<> h;
+    co_await w.start_stream(std::move(h));
+    const std::string block(64 * 1024, 'z');
+    int n = 0;
+    while (n < 4096 && co_await w.write_chunk(block))
+      ++n;  // at most 256 MiB
+    chunks_written.set_value(n);
+  };
+  RunningServer s(options, handler);
+  RawClient c(s.port());  // sends, then never reads
+  ASSERT_TRUE(c.send(get_request("/")));
+  auto f = chunks_written.get_future();
+  ASSERT_EQ(f.wait_for(10s), std::future_status::ready);
+  EXPECT_LT(f.get(), 4096);
+  EXPECT_GE(s.server().stats().timeouts, 1u);
+}
+
+TEST(HttpServer, ListenFailsWithAddressWhenPortIsTaken) {
+  RunningServer first(test_options(), echo_handler());
+  asio::io_context ioc;
+  auto options = test_options();
+  options.port = first.port();
+  Server second({&ioc}, options, echo_handler());
+  auto r = second.listen();
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("127.0.0.1:" + std::to_string(first.port())), std::string::npos);
+}
+
+TEST(HttpServer, ReportsRemoteEndpoint) {
+  std::promise<std::string> remote;
+  auto handler = [&](ServerRequest&, ResponseWriter& w) -> asio::awaitable<void> {
+    remote.set_value(std::string(w.remote()));
+    co_await w.send(make_json_response(200, "{}", true));
+  };
+  RunningServer s(test_options(), handler);
+  RawClient c(s.port());
+  ASSERT_TRUE(c.send(get_request("/")));
+  ASSERT_TRUE(c.read_response());
+  EXPECT_EQ(remote.get_future().get().rfind("127.0.0.1:", 0), 0u);
+}
+
+// ---- the parser configuration, without sockets -------------------------------------------
+
+TEST(RequestParserConfig, MapsReadErrorsToListenerStatuses) {
+  EXPECT_EQ(status_for_read_error(bhttp::error::body_limit), 413u);
+  EXPECT_EQ(status_for_read_error(bhttp::error::header_limit), 431u);
+  EXPECT_EQ(status_for_read_error(bhttp::error::bad_method), 400u);
+  EXPECT_EQ(status_for_read_error(bhttp::error::bad_chunk), 400u);
+  EXPECT_EQ(status_for_read_error(bhttp::error::end_of_stream), 0u);
+  EXPECT_EQ(status_for_read_error(bhttp::error::partial_message), 0u);
+  EXPECT_EQ(status_for_read_error(asio::error::connection_reset), 0u);
+  EXPECT_EQ(status_for_read_error(asio::error::operation_aborted), 0u);
+}
+
+TEST(RequestParserConfig, AppliesHeaderAndBodyLimits) {
+  ServerOptions options;
+  options.header_limit = 256;
+  options.body_limit = 10;
+  {
+    RequestParser p;
+    configure_request_parser(p, options);
+    const std::string big = get_request("/", "X: " + std::string(300, 'a') + "\r\n");
+    beast::error_code ec;
+    p.put(asio::buffer(big), ec);
+    EXPECT_EQ(status_for_read_error(ec), 431u);
+  }
+  {
+    RequestParser p;
+    configure_request_parser(p, options);
+    const std::string req = post_request("/", std::string(11, 'b'));
+    beast::error_code ec;
+    p.put(asio::buffer(req), ec);
+    EXPECT_EQ(status_for_read_error(ec), 413u);
+  }
+  EXPECT_GT(read_buffer_limit(options), options.header_limit);
+}
+
+}  // namespace
+}  // namespace litellm::http

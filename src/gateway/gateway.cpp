@@ -10,6 +10,7 @@
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -81,13 +82,24 @@ void append_json(std::string& out, const json::object& o) {
     out.append(sr.read(tmp));
 }
 
-// Runs `op` so that terminal cancellation from `slot` (the client went away) reaches whatever
-// upstream operation is in progress.
+// Runs `op` so that the client going away (the listener emits on `slot`) cancels whatever
+// upstream operation is in progress. Re-emitted as cancellation_type::all so it passes the
+// spawned coroutine's default (terminal-only) filter whatever type the listener uses.
 template <class T>
 asio::awaitable<T> cancellable(asio::awaitable<T> op, asio::cancellation_slot slot) {
   auto ex = co_await asio::this_coro::executor;
-  co_return co_await asio::co_spawn(ex, std::move(op),
-                                    asio::bind_cancellation_slot(slot, asio::use_awaitable));
+  asio::cancellation_signal bridge;
+  if (slot.is_connected()) {
+    slot.assign([&bridge](asio::cancellation_type) { bridge.emit(asio::cancellation_type::all); });
+  }
+  struct Clear {
+    asio::cancellation_slot s;
+    ~Clear() {
+      if (s.is_connected()) s.clear();
+    }
+  } clear{slot};
+  co_return co_await asio::co_spawn(
+      ex, std::move(op), asio::bind_cancellation_slot(bridge.slot(), asio::use_awaitable));
 }
 
 }  // namespace

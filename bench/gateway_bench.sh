@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# Gateway benchmark: the same small chat request, side by side in one run on this machine, all
+# on loopback:
+#   direct   client -> emulator
+#   nginx    client -> nginx proxy_pass (keep-alive upstream) -> emulator   (the floor any proxy pays)
+#   gateway  client -> litellm (our gateway) -> emulator
+# Reports requests/s (wrk, closed loop), latency added over direct at half of the gateway's
+# saturation (loadgen, open loop), the gateway's CPU time per request, idle and loaded RSS,
+# streaming time-to-first-byte added, and cold start time.
+#
+#   bench/gateway_bench.sh [build-dir]     env: DURATION (s, default 10), CONNECTIONS (default 32),
+#                                               WORKERS (gateway threads, default 1)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+build=$(cd "${1:-$root/build}" && pwd)
+duration=${DURATION:-10}
+conns=${CONNECTIONS:-32}
+workers=${WORKERS:-1}
+emulator_bin=$build/apps/mistral-emulator/mistral-emulator
+gateway_bin=$build/apps/litellm/litellm
+loadgen=$build/bench/loadgen
+for b in "$emulator_bin" "$gateway_bin" "$loadgen"; do
+  [ -x "$b" ] || { echo "missing $b (build first: scripts/build.sh release)" >&2; exit 1; }
+done
+command -v wrk >/dev/null && command -v nginx >/dev/null || { echo "needs wrk and nginx (scripts/setup.sh)" >&2; exit 1; }
+
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  [ -f "$tmp/nginx.pid" ] && kill "$(cat "$tmp/nginx.pid")" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+wait_port() {  # log-file -> prints port once "listening on" appears
+  for _ in $(seq 400); do
+    if grep -q "listening on" "$1" 2>/dev/null; then
+      grep -o 'http://[0-9.]*:[0-9]*' "$1" | head -1 | sed 's/.*://'
+      return 0
+    fi
+    sleep 0.025
+  done
+  echo "did not start: $(cat "$1")" >&2
+  return 1
+}
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# ---- upstream: the emulator, one thread -----------------------------------------------------
+"$emulator_bin" --port 0 --threads 1 >"$tmp/emu.log" 2>&1 &
+pids+=($!); emu_pid=$!
+emu_port=$(wait_port "$tmp/emu.log")
+
+# ---- our gateway ------------------------------------------------------------------------------
+cat >"$tmp/config.yaml" <<EOF
+model_list:
+  - model_name: mistral-small-latest
+    litellm_params:
+      model: mistral/mistral-small-latest
+      api_base: http://127.0.0.1:$emu_port/v1
+      api_key: bench-key
+EOF
+t0=$(date +%s%N)
+"$gateway_bin" --config "$tmp/config.yaml" --host 127.0.0.1 --port 0 --num_workers "$workers" \
+  >"$tmp/gw.log" 2>&1 &
+pids+=($!); gw_pid=$!
+gw_port=$(wait_port "$tmp/gw.log")
+t1=$(date +%s%N)
+sleep 0.5
+gw_idle_rss=$(rss_kb "$gw_pid")
+
+# ---- nginx proxy_pass, one worker, keep-alive to the upstream ----------------------------------
+ng_port=$(free_port)
+mkdir -p "$tmp/nginx"
+cat >"$tmp/nginx.conf" <<EOF
+worker_processes 1;
+pid $tmp/nginx.pid;
+error_log $tmp/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $tmp/nginx; proxy_temp_path $tmp/nginx;
+  fastcgi_temp_path $tmp/nginx; uwsgi_temp_path $tmp/nginx; scgi_temp_path $tmp/nginx;
+  upstream emulator { server 127.0.0.1:$emu_port; keepalive 128; }
+  server {
+    listen 127.0.0.1:$ng_port;
+    location / {
+      proxy_pass http://emulator;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Authorization "Bearer bench-key";
+      proxy_buffering off;
+    }
+  }
+}
+EOF
+nginx -c "$tmp/nginx.conf" -p "$tmp/nginx" -e "$tmp/nginx/error.log"
+for _ in $(seq 100); do [ -f "$tmp/nginx.pid" ] && break; sleep 0.02; done
+
+# ---- request bodies ---------------------------------------------------------------------------
+body='{"model":"mistral-small-latest","messages":[{"role":"user","content":"Hello, how are you?"}],"max_tokens":16}'
+stream_body='{"model":"mistral-small-latest","messages":[{"role":"user","content":"Hello, how are you?"}],"max_tokens":16,"stream":true}'
+printf '%s' "$body" >"$tmp/body.json"
+printf '%s' "$stream_body" >"$tmp/stream.json"
+cat >"$tmp/post.lua" <<EOF
+wrk.method = "POST"
+wrk.body = [[$body]]
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer bench-key"
+EOF
+
+# Sanity: each path answers 200 before measuring.
+for port in "$emu_port" "$ng_port" "$gw_port"; do
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+    -H 'Authorization: Bearer bench-key' -d "$body" "http://127.0.0.1:$port/v1/chat/completions")
+  [ "$code" = 200 ] || { echo "port $port answered $code" >&2; exit 1; }
+done
+
+wrk_rps() {  # port -> requests/s
+  wrk -t1 -c"$conns" -d"${duration}s" -s "$tmp/post.lua" "http://127.0.0.1:$1/v1/chat/completions" \
+    >"$tmp/wrk.out" 2>&1
+  awk '/Requests\/sec/ {print $2}' "$tmp/wrk.out"
+}
+
+echo "== throughput (wrk, 1 thread, $conns connections, ${duration}s each; gateway workers: $workers)"
+direct_rps=$(wrk_rps "$emu_port")
+nginx_rps=$(wrk_rps "$ng_port")
+c0=$(cpu_ticks "$gw_pid")
+gateway_rps=$(wrk_rps "$gw_port")
+c1=$(cpu_ticks "$gw_pid")
+gw_loaded_rss=$(rss_kb "$gw_pid")
+gw_requests=$(awk '/requests in/ {print $1}' "$tmp/wrk.out")
+hz=$(getconf CLK_TCK)
+cpu_us=$(python3 -c "print(round(($c1-$c0)/$hz*1e6/max(1,$gw_requests),1))")
+printf '  %-8s %10s req/s\n' direct "$direct_rps" nginx "$nginx_rps" gateway "$gateway_rps"
+printf '  gateway / nginx = %s\n' "$(python3 -c "print(round($gateway_rps/$nginx_rps,2))")"
+printf '  gateway CPU per request: %s us (user+sys over %s requests)\n' "$cpu_us" "$gw_requests"
+
+rate=$(python3 -c "print(int($gateway_rps/2))")
+echo "== latency at half of the gateway's saturation ($rate req/s, open loop, loadgen)"
+lat() { "$loadgen" --url "http://127.0.0.1:$1/v1/chat/completions" --body "$2" \
+  --header 'Authorization: Bearer bench-key' -c "$conns" -d "$duration" --warmup 1 --rate "$3"; }
+d=$(lat "$emu_port" "$tmp/body.json" "$rate")
+n=$(lat "$ng_port" "$tmp/body.json" "$rate")
+g=$(lat "$gw_port" "$tmp/body.json" "$rate")
+python3 - "$d" "$n" "$g" <<'EOF'
+import json, sys
+d, n, g = (json.loads(x) for x in sys.argv[1:4])
+for name, r in (("direct", d), ("nginx", n), ("gateway", g)):
+    print(f"  {name:8} p50 {r['p50_us']/1000:7.3f} ms  p99 {r['p99_us']/1000:7.3f} ms  ({r['rps']:.0f} req/s, {r['errors']} errors)")
+print(f"  added by nginx:   p50 {(n['p50_us']-d['p50_us'])/1000:+.3f} ms  p99 {(n['p99_us']-d['p99_us'])/1000:+.3f} ms")
+print(f"  added by gateway: p50 {(g['p50_us']-d['p50_us'])/1000:+.3f} ms  p99 {(g['p99_us']-d['p99_us'])/1000:+.3f} ms")
+EOF
+
+echo "== streaming time to first byte (200 req/s, open loop)"
+sd=$(lat "$emu_port" "$tmp/stream.json" 200)
+sn=$(lat "$ng_port" "$tmp/stream.json" 200)
+sg=$(lat "$gw_port" "$tmp/stream.json" 200)
+python3 - "$sd" "$sn" "$sg" <<'EOF'
+import json, sys
+d, n, g = (json.loads(x) for x in sys.argv[1:4])
+for name, r in (("direct", d), ("nginx", n), ("gateway", g)):
+    print(f"  {name:8} TTFB p50 {r['ttfb_p50_us']/1000:7.3f} ms  p99 {r['ttfb_p99_us']/1000:7.3f} ms")
+print(f"  TTFB added by gateway: p50 {(g['ttfb_p50_us']-d['ttfb_p50_us'])/1000:+.3f} ms  p99 {(g['ttfb_p99_us']-d['ttfb_p99_us'])/1000:+.3f} ms")
+EOF
+
+echo "== memory and start"
+printf '  gateway RSS idle %s MB, after load %s MB\n' \
+  "$(python3 -c "print(round($gw_idle_rss/1024,1))")" "$(python3 -c "print(round($gw_loaded_rss/1024,1))")"
+ng_worker=$(pgrep -P "$(cat "$tmp/nginx.pid")" | head -1)
+printf '  nginx worker RSS %s MB, emulator RSS %s MB\n' \
+  "$(python3 -c "print(round($(rss_kb "$ng_worker")/1024,1))")" "$(python3 -c "print(round($(rss_kb "$emu_pid")/1024,1))")"
+starts=()
+for i in 1 2 3 4 5; do
+  s0=$(date +%s%N)
+  "$gateway_bin" --config "$tmp/config.yaml" --host 127.0.0.1 --port 0 --num_workers "$workers" \
+    >"$tmp/cold$i.log" 2>&1 &
+  cp=$!
+  p=$(wait_port "$tmp/cold$i.log")
+  until curl -s -o /dev/null "http://127.0.0.1:$p/health/liveliness"; do sleep 0.001; done
+  s1=$(date +%s%N)
+  kill "$cp"; wait "$cp" 2>/dev/null || true
+  starts+=($(( (s1 - s0) / 1000 )))
+done
+printf '  cold start to first answered request: median %s ms (5 runs; first run %s ms)\n' \
+  "$(python3 -c "import statistics; print(round(statistics.median([${starts[*]// /,}])/1000,1))")" \
+  "$(python3 -c "print(round($(( (t1 - t0) / 1000 ))/1000,1))")"

@@ -115,9 +115,9 @@ TEST_F(GatewayTest, AnswersTheSeedCurlInOpenAIShape) {
   EXPECT_FALSE(r.headers["x-litellm-model-id"].empty());
   EXPECT_GT(std::stod(r.headers["x-litellm-response-cost"]), 0.0);
   EXPECT_TRUE(r.headers.count("x-litellm-overhead-duration-ms"));
-  EXPECT_TRUE(r.headers.count("x-ratelimit-remaining-requests") ||
-              r.headers.count("x-ratelimit-limit-requests"))
-      << "upstream rate-limit headers are passed on";
+  bool ratelimit = false;
+  for (const auto& [k, v] : r.headers) ratelimit |= k.starts_with("x-ratelimit-");
+  EXPECT_TRUE(ratelimit) << "upstream rate-limit headers are passed on";
 }
 
 TEST_F(GatewayTest, PathsWorkWithAndWithoutV1AndAzureStyle) {

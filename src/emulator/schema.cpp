@@ -1,5 +1,6 @@
 #include "emulator/schema.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <deque>
 #include <initializer_list>
@@ -87,8 +88,14 @@ std::string quoted_list(const std::vector<std::string_view>& values) {
   return s;
 }
 
+// Bounds as pydantic prints them: 0, 1, 1.5 (never 1.5E0).
 std::string number_text(const json::value& v) {
-  return json::serialize(v);
+  if (!v.is_double()) return json::serialize(v);
+  double d = v.get_double();
+  if (std::floor(d) == d && std::fabs(d) < 1e15) return std::to_string(static_cast<long long>(d));
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof buf, d);
+  return std::string(buf, res.ptr);
 }
 
 double as_double(const json::value& v) {

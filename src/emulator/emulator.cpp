@@ -35,8 +35,12 @@ asio::awaitable<bool> pause(std::chrono::milliseconds d, http::ResponseWriter& w
 // Never answers: holds the connection until the client leaves (or the emulator stops, which
 // destroys this frame with its io_context).
 asio::awaitable<void> stall(http::ResponseWriter& w) {
-  while (co_await pause(std::chrono::hours(1), w)) {
+  // Written as an explicit loop: g++ 12 miscompiles `while (co_await ...) {}`.
+  for (;;) {
+    bool still_there = co_await pause(std::chrono::hours(1), w);
+    if (!still_there) break;
   }
+  co_return;
 }
 
 template <class Header>

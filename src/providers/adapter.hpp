@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -37,12 +38,14 @@ enum class ReasoningMode {
 struct Target {
   std::string provider;  ///< "mistral", "openai", "groq", ...
   std::string model;     ///< upstream model id with the provider prefix stripped
-  std::string api_base;  ///< resolved base URL including the version path ("https://api.mistral.ai/v1")
-  std::string api_key;   ///< may be empty (then no Authorization header is sent)
+  /// Resolved base URL ("https://api.mistral.ai/v1"); empty means the adapter's default. Each
+  /// adapter normalises it (Mistral appends "/v1" when missing, as LiteLLM does).
+  std::string api_base;
+  std::string api_key;  ///< may be empty (then no Authorization header is sent)
   std::vector<std::pair<std::string, std::string>> extra_headers;
   bool drop_params = false;  ///< drop unsupported params instead of failing
   ReasoningMode reasoning = ReasoningMode::automatic;
-  std::string reasoning_prompt;  ///< overrides the default reasoning system prompt when non-empty
+  std::string reasoning_prompt;   ///< overrides the default reasoning system prompt when non-empty
   std::optional<ModelInfo> info;  ///< registry entry, when known
 };
 
@@ -75,9 +78,19 @@ class ProviderAdapter {
   virtual std::string_view name() const noexcept = 0;
   /// Base URL used when a deployment sets no api_base (e.g. "https://api.mistral.ai/v1").
   virtual std::string_view default_api_base() const noexcept = 0;
-  /// Environment variables consulted, in order, when a deployment sets no api_key / api_base.
-  virtual std::string_view api_key_env() const noexcept = 0;
-  virtual std::string_view api_base_env() const noexcept = 0;
+  /// Environment variables consulted, in order, when a deployment sets no api_key / api_base
+  /// (LiteLLM's names: e.g. PERPLEXITYAI_API_KEY then PERPLEXITY_API_KEY). The first set one wins.
+  virtual std::span<const std::string_view> api_key_envs() const noexcept = 0;
+  virtual std::span<const std::string_view> api_base_envs() const noexcept = 0;
+  /// The first (main) name of each list, or "" when the provider has none.
+  std::string_view api_key_env() const noexcept {
+    auto v = api_key_envs();
+    return v.empty() ? std::string_view() : v.front();
+  }
+  std::string_view api_base_env() const noexcept {
+    auto v = api_base_envs();
+    return v.empty() ? std::string_view() : v.front();
+  }
 
   /// OpenAI chat request body -> upstream request. Validates what it maps: wrong types and
   /// unsupported parameters are bad_request / unsupported_params Errors naming the parameter.
@@ -102,7 +115,8 @@ class ProviderAdapter {
 
   /// Upstream non-2xx answer -> Error with the right kind (context window, auth, rate limit...),
   /// the upstream body kept verbatim in Error::body, Retry-After parsed into Error::retry_after.
-  virtual Error map_error(unsigned status, std::string_view body, const boost::beast::http::fields& headers,
+  virtual Error map_error(unsigned status, std::string_view body,
+                          const boost::beast::http::fields& headers,
                           const Target& target) const = 0;
 };
 

@@ -1,0 +1,90 @@
+// Helpers shared by the provider adapters: LiteLLM's error wording, upstream error bodies to
+// Error, Retry-After, usage in OpenAI's shape, base64. Internal to src/providers/.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include <boost/beast/http/fields.hpp>
+#include <boost/json.hpp>
+
+#include "litellm/result.hpp"
+
+namespace litellm::providers::detail {
+
+namespace json = boost::json;
+
+/// Python's repr of a list of strings, as LiteLLM prints it: "['logit_bias', 'store']".
+std::string python_list(std::span<const std::string_view> names);
+
+/// LiteLLM's UnsupportedParamsError text: "<provider> does not support parameters: [...], for
+/// model=<model>. To drop these, set `litellm.drop_params=True` or for proxy: ...".
+Error unsupported_params(std::string_view provider, std::span<const std::string_view> names,
+                         std::string_view model);
+
+/// A known parameter with the wrong JSON type: bad_request naming it.
+Error invalid_type(std::string_view param, std::string_view expected, const json::value& got);
+
+/// A known parameter with a value we cannot map: bad_request naming it.
+Error invalid_value(std::string_view param, std::string message);
+
+/// Request keys that only mean something to LiteLLM itself (router, proxy bookkeeping, SDK
+/// options). They never reach an upstream and are never "unsupported".
+bool is_litellm_internal_param(std::string_view key) noexcept;
+
+/// Retry-After as a delay: delta-seconds ("7", "1.5") or an HTTP-date (IMF-fixdate, RFC 850,
+/// asctime) measured from `now_unix`. Past dates give 0; garbage gives nullopt.
+std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value,
+                                                           std::int64_t now_unix) noexcept;
+
+/// The delay an upstream asked for: "retry-after-ms" (OpenAI's) first, then "retry-after".
+std::optional<std::chrono::milliseconds> retry_after_from(const boost::beast::http::fields& headers,
+                                                          std::int64_t now_unix);
+
+/// What an upstream error body says, whatever its shape: OpenAI's {"error":{...}}, Mistral's
+/// top-level {"message": string | {"detail": [...]}, "type", "code"}, FastAPI's {"detail": [...]}.
+/// Validation lists become "loc.path: msg; ..." so the message names the offending fields.
+struct ErrorBodyInfo {
+  std::string message;  ///< empty when the body said nothing readable
+  std::string type;
+  std::string code;
+  std::string param;
+};
+ErrorBodyInfo read_error_object(const json::object& body);
+ErrorBodyInfo read_error_body(std::string_view body);
+
+/// Upstream non-2xx answer -> Error, with LiteLLM's kinds and message prefixes
+/// ("RateLimitError: MistralException - ..."). `exception_name` is e.g. "MistralException".
+Error map_http_error(unsigned status, std::string_view body,
+                     const boost::beast::http::fields& headers, std::string_view provider,
+                     std::string_view exception_name, std::string_view model,
+                     std::int64_t now_unix);
+
+/// An error object received inside a 200 stream -> Error (status from its "code" when numeric).
+Error map_stream_error(const json::object& event, std::string_view provider,
+                       std::string_view exception_name, std::string_view model);
+
+/// Usage in OpenAI's shape: prompt_tokens, completion_tokens, total_tokens (computed when
+/// missing), plus prompt_tokens_details / completion_tokens_details when the upstream sent them.
+json::object openai_usage(const json::object& upstream);
+
+/// Tool call arguments as OpenAI clients need them: always a string (objects serialised).
+json::string arguments_string(const json::value& v);
+
+/// Standard base64 (with padding) of `n` bytes appended to `out`.
+void base64_append(std::string& out, const unsigned char* data, std::size_t n);
+
+/// `base` without trailing slashes, followed by `path` ("/chat/completions").
+std::string join_url(std::string_view base, std::string_view path);
+
+/// True when `s` begins with `prefix`.
+inline bool starts_with(std::string_view s, std::string_view prefix) noexcept {
+  return s.substr(0, prefix.size()) == prefix;
+}
+
+}  // namespace litellm::providers::detail

@@ -1,0 +1,158 @@
+// Mistral chat.completion body -> OpenAI chat.completion object. Parsed leniently: unknown
+// fields are ignored, missing optional ones defaulted.
+#include <vector>
+
+#include "core/json.hpp"
+#include "providers/common.hpp"
+#include "providers/mistral/internal.hpp"
+#include "providers/mistral/mistral.hpp"
+#include "providers/think.hpp"
+
+namespace litellm::providers::mistral {
+namespace {
+
+namespace json = boost::json;
+
+Error bad_upstream(std::string message, std::string_view body, const Target& target) {
+  Error e = Error::make(ErrorKind::api_error,
+                        std::string(internal::kExceptionName) + " - " + std::move(message));
+  e.status = 500;
+  e.provider = std::string(internal::kProvider);
+  e.model = target.model;
+  e.body = std::string(body);
+  return e;
+}
+
+json::array openai_tool_calls(const json::array& calls) {
+  json::array out;
+  out.reserve(calls.size());
+  for (const auto& c : calls) {
+    if (!c.is_object()) continue;
+    const auto& o = c.get_object();
+    json::object fn;
+    fn.reserve(2);
+    const json::object* f = core::get_object(o, "function");
+    if (f != nullptr) {
+      if (auto name = core::get_string(*f, "name")) fn.emplace("name", *name);
+    }
+    const json::value* args = f != nullptr ? core::find(*f, "arguments") : nullptr;
+    fn.emplace("arguments", detail::arguments_string(args != nullptr ? *args : json::value()));
+    json::object call;
+    call.reserve(3);
+    if (auto id = core::get_string(o, "id")) call.emplace("id", *id);
+    call.emplace("type", "function");
+    call.emplace("function", std::move(fn));
+    out.emplace_back(std::move(call));
+  }
+  return out;
+}
+
+// One assistant message from Mistral's `message` (or the pieces of `messages`, the spec's
+// alternative form): content flattened to a string, thinking chunks and <think> text to
+// reasoning_content, tool calls in OpenAI's shape.
+json::object openai_message(const std::vector<const json::object*>& parts) {
+  std::string text;
+  std::string reasoning;
+  ThinkSplitter think;
+  json::array tool_calls;
+  for (const json::object* m : parts) {
+    if (const json::value* c = core::find(*m, "content")) {
+      if (c->is_string()) {
+        think.feed(c->get_string(), text, reasoning);
+      } else if (c->is_array()) {
+        internal::SplitContent split;
+        split.reasoning = std::move(reasoning);
+        // LiteLLM's non-streamed path joins a thinking chunk's text parts with "\n".
+        internal::split_content_list(c->get_array(), "\n", split);
+        reasoning = std::move(split.reasoning);
+        think.feed(split.text, text, reasoning);
+      }
+    }
+    if (const json::array* calls = core::get_array(*m, "tool_calls")) {
+      for (auto& tc : openai_tool_calls(*calls))
+        tool_calls.emplace_back(std::move(tc));
+    }
+  }
+  think.flush(text, reasoning);
+  json::object msg;
+  msg.reserve(4);
+  msg.emplace("role", "assistant");
+  // Mistral sometimes answers "" where OpenAI says null (LiteLLM's _handle_empty_content_response).
+  if (text.empty()) {
+    msg.emplace("content", nullptr);
+  } else {
+    msg.emplace("content", text);
+  }
+  if (!reasoning.empty()) msg.emplace("reasoning_content", reasoning);
+  if (!tool_calls.empty()) msg.emplace("tool_calls", std::move(tool_calls));
+  return msg;
+}
+
+bool is_error_body(const json::object& o) {
+  if (core::get_string(o, "object") == std::optional<std::string_view>("error")) return true;
+  return core::find(o, "choices") == nullptr &&
+         (core::find(o, "error") != nullptr || core::find(o, "message") != nullptr ||
+          core::find(o, "detail") != nullptr);
+}
+
+}  // namespace
+
+Result<json::object> MistralAdapter::chat_response(std::string_view body,
+                                                   const json::object& /*request*/,
+                                                   const Target& target) const {
+  auto parsed = core::parse_json_object(body);
+  if (!parsed) {
+    return bad_upstream("invalid JSON in the chat response: " + parsed.error().message, body,
+                        target);
+  }
+  const json::object& in = *parsed;
+  if (is_error_body(in)) {
+    Error e =
+        detail::map_stream_error(in, internal::kProvider, internal::kExceptionName, target.model);
+    e.body = std::string(body);
+    return e;
+  }
+  const json::array* choices = core::get_array(in, "choices");
+  if (choices == nullptr) return bad_upstream("the chat response has no choices", body, target);
+
+  json::object out;
+  out.reserve(6);
+  out.emplace("id", core::get_string(in, "id").value_or("chatcmpl-mistral"));
+  out.emplace("object", "chat.completion");
+  out.emplace("created", core::get_int(in, "created").value_or(0));
+  out.emplace("model", core::get_string(in, "model").value_or(target.model));
+  json::array out_choices;
+  out_choices.reserve(choices->size());
+  std::vector<const json::object*> parts;
+  for (std::size_t i = 0; i < choices->size(); ++i) {
+    if (!(*choices)[i].is_object()) continue;
+    const auto& c = (*choices)[i].get_object();
+    parts.clear();
+    if (const json::object* m = core::get_object(c, "message")) {
+      parts.push_back(m);
+    } else if (const json::array* ms = core::get_array(c, "messages")) {
+      for (const auto& piece : *ms) {
+        if (piece.is_object()) parts.push_back(&piece.get_object());
+      }
+    }
+    json::object msg = openai_message(parts);
+    std::string_view finish = core::get_string(c, "finish_reason").value_or("stop");
+    if (finish == "error") {
+      return bad_upstream("the model stopped with finish_reason 'error'", body, target);
+    }
+    finish = internal::openai_finish_reason(finish);
+    if (finish == "stop" && msg.contains("tool_calls")) finish = "tool_calls";
+    json::object choice;
+    choice.reserve(3);
+    choice.emplace("index", core::get_int(c, "index").value_or(static_cast<std::int64_t>(i)));
+    choice.emplace("message", std::move(msg));
+    choice.emplace("finish_reason", finish);
+    out_choices.emplace_back(std::move(choice));
+  }
+  out.emplace("choices", std::move(out_choices));
+  const json::object* usage = core::get_object(in, "usage");
+  out.emplace("usage", detail::openai_usage(usage != nullptr ? *usage : json::object()));
+  return out;
+}
+
+}  // namespace litellm::providers::mistral

@@ -1,0 +1,314 @@
+// Mistral's SSE chat stream -> OpenAI chat.completion.chunk objects. State is one stream's:
+// the SSE decoder, and per choice a <think> splitter and the tool-call count.
+#include <optional>
+#include <vector>
+
+#include "core/json.hpp"
+#include "http/sse.hpp"
+#include "providers/common.hpp"
+#include "providers/mistral/internal.hpp"
+#include "providers/mistral/mistral.hpp"
+#include "providers/think.hpp"
+
+namespace litellm::providers::mistral {
+namespace {
+
+namespace json = boost::json;
+
+// One chunk event is small; 4 MiB leaves room for a whole tool call's arguments in one event
+// while bounding what a hostile upstream can make us buffer.
+constexpr std::size_t kMaxEventBytes = 4 * 1024 * 1024;
+// n is small in practice; a choice index beyond this is a broken upstream, not a request.
+constexpr std::int64_t kMaxChoices = 256;
+
+class StreamDecoder final : public ChatStreamDecoder {
+ public:
+  StreamDecoder(bool include_usage, std::string model)
+      : include_usage_(include_usage), model_(std::move(model)) {}
+
+  Result<void> feed(std::string_view bytes, std::vector<json::object>& out) override {
+    if (error_) return *error_;
+    if (done_) return {};
+    if (auto r = sse_.feed(bytes, events_); !r) return fail(std::move(r).error());
+    return drain(out);
+  }
+
+  Result<void> finish(std::vector<json::object>& out) override {
+    if (error_) return *error_;
+    if (!done_) {
+      // An unterminated last event is dispatched here; if it does not parse, the body was cut.
+      at_end_ = true;
+      sse_.finish(events_);
+      if (auto r = drain(out); !r) return r;
+    }
+    if (!done_ && !any_finish_) return fail(cut_error());
+    end(out);
+    return {};
+  }
+
+  const json::object* usage() const noexcept override { return usage_ ? &*usage_ : nullptr; }
+
+ private:
+  struct ChoiceState {
+    ThinkSplitter think;
+    std::int64_t tool_calls = 0;  // tool calls started so far: the next OpenAI index
+    std::string last_tool_id;
+    bool finished = false;
+  };
+
+  Error cut_error() const {
+    Error e = Error::make(ErrorKind::api_connection,
+                          std::string(internal::kExceptionName) +
+                              " - the stream ended before a finish_reason or [DONE]");
+    e.provider = std::string(internal::kProvider);
+    e.model = model_;
+    return e;
+  }
+
+  Result<void> fail(Error e) {
+    error_ = std::move(e);
+    return *error_;
+  }
+
+  Result<void> drain(std::vector<json::object>& out) {
+    for (auto& ev : events_) {
+      if (done_) break;
+      if (auto r = on_event(ev, out); !r) {
+        events_.clear();
+        return fail(std::move(r).error());
+      }
+    }
+    events_.clear();
+    return {};
+  }
+
+  Result<void> on_event(const http::SseEvent& ev, std::vector<json::object>& out) {
+    std::string_view data = ev.data;
+    while (!data.empty() && (data.back() == ' ' || data.back() == '\r'))
+      data.remove_suffix(1);
+    if (data == "[DONE]") {
+      done_ = true;
+      end(out);
+      return {};
+    }
+    if (data.empty()) return {};  // keep-alive
+    auto parsed = core::parse_json(data);
+    if (!parsed || !parsed->is_object()) {
+      // A garbled last event after the answer finished costs nothing the client needs.
+      if (at_end_) return any_finish_ ? Result<void>() : Result<void>(cut_error());
+      Error e = Error::make(ErrorKind::api_error, std::string(internal::kExceptionName) +
+                                                      " - invalid JSON in the stream");
+      e.status = 500;
+      e.provider = std::string(internal::kProvider);
+      e.model = model_;
+      e.body = std::string(data.substr(0, 2000));
+      return e;
+    }
+    const json::object& chunk = parsed->get_object();
+    if (ev.event == "error" ||
+        core::get_string(chunk, "object") == std::optional<std::string_view>("error") ||
+        (core::find(chunk, "choices") == nullptr &&
+         (core::find(chunk, "error") != nullptr || core::find(chunk, "message") != nullptr))) {
+      return detail::map_stream_error(chunk, internal::kProvider, internal::kExceptionName, model_);
+    }
+    return on_chunk(chunk, out);
+  }
+
+  Result<void> on_chunk(const json::object& in, std::vector<json::object>& out) {
+    if (auto id = core::get_string(in, "id")) id_ = *id;
+    if (auto created = core::get_int(in, "created")) created_ = *created;
+    if (auto model = core::get_string(in, "model")) upstream_model_ = *model;
+    if (const json::object* u = core::get_object(in, "usage")) usage_ = detail::openai_usage(*u);
+
+    json::array choices;
+    if (const json::array* in_choices = core::get_array(in, "choices")) {
+      choices.reserve(in_choices->size());
+      for (std::size_t i = 0; i < in_choices->size(); ++i) {
+        if (!(*in_choices)[i].is_object()) continue;
+        auto c = on_choice((*in_choices)[i].get_object(), static_cast<std::int64_t>(i));
+        if (!c) return std::move(c).error();
+        if (!c->empty()) choices.emplace_back(std::move(*c));
+      }
+    }
+    if (!choices.empty()) out.push_back(make_chunk(std::move(choices)));
+    return {};
+  }
+
+  // Returns an empty object when the choice has nothing to say yet (e.g. only a partial tag).
+  Result<json::object> on_choice(const json::object& c, std::int64_t position) {
+    const std::int64_t index = core::get_int(c, "index").value_or(position);
+    if (index < 0 || index >= kMaxChoices) {
+      Error e = Error::make(ErrorKind::api_error, std::string(internal::kExceptionName) +
+                                                      " - choice index out of range in the stream");
+      e.status = 500;
+      e.provider = std::string(internal::kProvider);
+      e.model = model_;
+      return e;
+    }
+    if (static_cast<std::size_t>(index) >= choices_.size()) choices_.resize(index + 1);
+    ChoiceState& st = choices_[static_cast<std::size_t>(index)];
+
+    std::string text;
+    std::string reasoning;
+    bool empty_content = false;  // the delta carried content "" (OpenAI's first-chunk shape)
+    json::object delta;
+    delta.reserve(4);
+    const json::object* in_delta = core::get_object(c, "delta");
+    if (in_delta != nullptr) {
+      if (auto role = core::get_string(*in_delta, "role")) delta.emplace("role", *role);
+      if (const json::value* content = core::find(*in_delta, "content")) {
+        if (content->is_string()) {
+          empty_content = content->get_string().empty();
+          st.think.feed(content->get_string(), text, reasoning);
+        } else if (content->is_array()) {
+          internal::SplitContent split;
+          // Streams deliver thinking text in fragments: they join without separators.
+          internal::split_content_list(content->get_array(), "", split);
+          reasoning.append(split.reasoning);
+          st.think.feed(split.text, text, reasoning);
+        }
+      }
+    }
+    json::array tool_calls;
+    if (in_delta != nullptr) {
+      if (const json::array* calls = core::get_array(*in_delta, "tool_calls")) {
+        tool_calls.reserve(calls->size());
+        for (const auto& tc : *calls) {
+          if (!tc.is_object()) continue;
+          tool_calls.emplace_back(openai_tool_call_delta(tc.get_object(), st));
+        }
+      }
+    }
+    const json::value* fr = core::find(c, "finish_reason");
+    std::optional<std::string_view> finish;
+    if (fr != nullptr && fr->is_string()) {
+      if (fr->get_string() == "error") {
+        Error e = Error::make(ErrorKind::api_error,
+                              std::string(internal::kExceptionName) +
+                                  " - the model stopped with finish_reason 'error'");
+        e.status = 500;
+        e.provider = std::string(internal::kProvider);
+        e.model = model_;
+        return e;
+      }
+      finish = internal::openai_finish_reason(fr->get_string());
+      st.think.flush(text, reasoning);
+      if (*finish == "stop" && st.tool_calls > 0) finish = "tool_calls";
+      st.finished = true;
+      any_finish_ = true;
+    }
+    if (!text.empty() || (empty_content && reasoning.empty())) delta.emplace("content", text);
+    if (!reasoning.empty()) delta.emplace("reasoning_content", reasoning);
+    if (!tool_calls.empty()) delta.emplace("tool_calls", std::move(tool_calls));
+    if (delta.empty() && !finish) return json::object();
+
+    json::object choice;
+    choice.reserve(3);
+    choice.emplace("index", index);
+    choice.emplace("delta", std::move(delta));
+    if (finish) {
+      choice.emplace("finish_reason", *finish);
+    } else {
+      choice.emplace("finish_reason", nullptr);
+    }
+    return choice;
+  }
+
+  // Mistral sends each tool call whole, in one delta; OpenAI clients need an `index` on every
+  // tool-call delta, `type: "function"` and string arguments.
+  static json::object openai_tool_call_delta(const json::object& tc, ChoiceState& st) {
+    std::string_view id = core::get_string(tc, "id").value_or("");
+    std::int64_t index = 0;
+    if (!id.empty() && id != st.last_tool_id) {
+      index = st.tool_calls++;
+      st.last_tool_id = std::string(id);
+    } else {
+      index = st.tool_calls > 0 ? st.tool_calls - 1 : 0;
+      if (st.tool_calls == 0) st.tool_calls = 1;
+    }
+    json::object out;
+    out.reserve(4);
+    out.emplace("index", index);
+    if (!id.empty()) out.emplace("id", id);
+    out.emplace("type", "function");
+    json::object fn;
+    fn.reserve(2);
+    if (const json::object* f = core::get_object(tc, "function")) {
+      if (auto name = core::get_string(*f, "name")) fn.emplace("name", *name);
+      if (const json::value* args = core::find(*f, "arguments")) {
+        fn.emplace("arguments", detail::arguments_string(*args));
+      } else {
+        fn.emplace("arguments", "");
+      }
+    }
+    out.emplace("function", std::move(fn));
+    return out;
+  }
+
+  json::object make_chunk(json::array choices) const {
+    json::object o;
+    o.reserve(6);
+    o.emplace("id", id_);
+    o.emplace("object", "chat.completion.chunk");
+    o.emplace("created", created_);
+    o.emplace("model", upstream_model_.empty() ? model_ : upstream_model_);
+    o.emplace("choices", std::move(choices));
+    return o;
+  }
+
+  // The stream is over: text held back for a possible partial tag is released, then the usage
+  // chunk OpenAI sends when stream_options.include_usage was asked for.
+  void end(std::vector<json::object>& out) {
+    if (ended_) return;
+    ended_ = true;
+    json::array choices;
+    for (std::size_t i = 0; i < choices_.size(); ++i) {
+      ChoiceState& st = choices_[i];
+      if (st.finished) continue;
+      std::string text;
+      std::string reasoning;
+      st.think.flush(text, reasoning);
+      if (text.empty() && reasoning.empty()) continue;
+      json::object delta;
+      if (!text.empty()) delta.emplace("content", text);
+      if (!reasoning.empty()) delta.emplace("reasoning_content", reasoning);
+      choices.emplace_back(json::object{{"index", static_cast<std::int64_t>(i)},
+                                        {"delta", std::move(delta)},
+                                        {"finish_reason", nullptr}});
+    }
+    if (!choices.empty()) out.push_back(make_chunk(std::move(choices)));
+    if (include_usage_ && usage_) {
+      json::object chunk = make_chunk(json::array());
+      chunk.emplace("usage", *usage_);
+      out.push_back(std::move(chunk));
+    }
+  }
+
+  http::SseDecoder sse_{kMaxEventBytes};
+  std::vector<http::SseEvent> events_;
+  std::vector<ChoiceState> choices_;
+  bool include_usage_;
+  bool done_ = false;
+  bool at_end_ = false;
+  bool ended_ = false;
+  bool any_finish_ = false;
+  std::optional<Error> error_;
+  std::optional<json::object> usage_;
+  std::string model_;
+  std::string id_;
+  std::string upstream_model_;
+  std::int64_t created_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<ChatStreamDecoder> MistralAdapter::chat_stream(const json::object& request,
+                                                               const Target& target) const {
+  bool include_usage = false;
+  if (const json::object* so = core::get_object(request, "stream_options")) {
+    include_usage = core::get_bool(*so, "include_usage").value_or(false);
+  }
+  return std::make_unique<StreamDecoder>(include_usage, target.model);
+}
+
+}  // namespace litellm::providers::mistral

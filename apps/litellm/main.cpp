@@ -16,6 +16,7 @@
 #include "gateway/gateway.hpp"
 #include "litellm/version.hpp"
 #include "providers/adapter.hpp"
+#include "router/router.hpp"
 
 namespace {
 
@@ -97,10 +98,8 @@ int main(int argc, char** argv) {
   for (const auto& d : cfg->model_list) {
     if (d.served) {
       const auto* adapter = providers::find_adapter(d.provider);
-      std::string base = !d.api_base.empty() ? d.api_base : std::string();
-      if (base.empty() && adapter != nullptr && !adapter->api_base_env().empty()) {
-        if (const char* env = std::getenv(std::string(adapter->api_base_env()).c_str())) base = env;
-      }
+      std::string base = d.api_base;
+      if (base.empty() && adapter != nullptr) base = router::first_env(adapter->api_base_envs());
       if (base.empty() && adapter != nullptr) base = std::string(adapter->default_api_base());
       spdlog::info("model '{}' -> {} at {}", d.model_name, d.model, base);
     } else {

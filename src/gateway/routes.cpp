@@ -151,16 +151,10 @@ Result<router::RouterConfig> to_router_config(const GatewayConfig& config) {
     if (dc.served) d.adapter = providers::find_adapter(dc.provider);
     if (d.adapter != nullptr) {
       // Same precedence as LiteLLM: the config value, else the provider's variable, else default.
-      d.target.api_key = dc.api_key;
-      if (d.target.api_key.empty() && !d.adapter->api_key_env().empty()) {
-        d.target.api_key =
-            core::getenv_opt(std::string(d.adapter->api_key_env()).c_str()).value_or("");
-      }
-      d.target.api_base = dc.api_base;
-      if (d.target.api_base.empty() && !d.adapter->api_base_env().empty()) {
-        d.target.api_base =
-            core::getenv_opt(std::string(d.adapter->api_base_env()).c_str()).value_or("");
-      }
+      d.target.api_key =
+          dc.api_key.empty() ? router::first_env(d.adapter->api_key_envs()) : dc.api_key;
+      d.target.api_base =
+          dc.api_base.empty() ? router::first_env(d.adapter->api_base_envs()) : dc.api_base;
       if (d.target.api_base.empty()) d.target.api_base = std::string(d.adapter->default_api_base());
     } else {
       d.target.api_base = dc.api_base;

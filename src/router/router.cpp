@@ -167,23 +167,18 @@ Result<providers::Target> resolve_target(std::string_view model,
   providers::Target t;
   t.provider = std::string(provider);
   t.model = std::string(upstream);
-  if (api_key) {
-    t.api_key = *api_key;
-  } else if (!adapter->api_key_env().empty()) {
-    t.api_key = core::getenv_opt(std::string(adapter->api_key_env()).c_str()).value_or("");
-  }
-  if (api_base) {
-    t.api_base = *api_base;
-  } else if (auto env = adapter->api_base_env().empty()
-                            ? std::nullopt
-                            : core::getenv_opt(std::string(adapter->api_base_env()).c_str());
-             env && !env->empty()) {
-    t.api_base = *env;
-  } else {
-    t.api_base = std::string(adapter->default_api_base());
-  }
+  t.api_key = api_key ? *api_key : first_env(adapter->api_key_envs());
+  t.api_base = api_base ? *api_base : first_env(adapter->api_base_envs());
+  if (t.api_base.empty()) t.api_base = std::string(adapter->default_api_base());
   t.info = model_info(std::string(provider) + "/" + std::string(upstream));
   return t;
+}
+
+std::string first_env(std::span<const std::string_view> names) {
+  for (std::string_view n : names) {
+    if (auto v = core::getenv_opt(std::string(n).c_str()); v && !v->empty()) return *v;
+  }
+  return {};
 }
 
 double cost_of(const Deployment& d, const json::object& usage) {

@@ -15,6 +15,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -205,6 +206,9 @@ class Router {
 Result<providers::Target> resolve_target(std::string_view model,
                                          const std::optional<std::string>& api_key,
                                          const std::optional<std::string>& api_base);
+
+/// The value of the first set (non-empty) variable among `names` (an adapter's env lists), or "".
+std::string first_env(std::span<const std::string_view> names);
 
 /// LiteLLM's completion_cost for a usage object and a deployment (model_info prices override
 /// the registry).

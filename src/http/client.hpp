@@ -7,6 +7,16 @@
 // - Every operation has a timeout; bodies have a size limit.
 // - A Client belongs to one executor (one io_context thread); it is not thread-safe. Each
 //   gateway worker thread owns one Client, the SDK's background thread owns one.
+// - Cancellation: send(), open(), read_some() and read_all() stop promptly when the calling
+//   coroutine's cancellation slot is emitted, e.g.
+//     co_await asio::co_spawn(ex, client.send(req),
+//                             asio::bind_cancellation_slot(writer.client_gone_slot(),
+//                                                          asio::use_awaitable));
+//   They accept any cancellation type (terminal, partial or total): on entry they reset the
+//   calling coroutine's cancellation state to let every type through, and abort the socket
+//   operation in progress (closing that connection). The result is then an api_connection Error
+//   "... was cancelled".
+// See docs/http-client.md.
 #pragma once
 
 #include <chrono>
@@ -23,6 +33,7 @@
 #include <boost/beast/http/fields.hpp>
 #include <boost/beast/http/verb.hpp>
 
+#include "core/clock.hpp"
 #include "litellm/result.hpp"
 
 namespace litellm::http {
@@ -50,14 +61,17 @@ struct ClientResponse {
 };
 
 /// A response whose body is read as it arrives (SSE). Destroying it before the body ended closes
-/// the connection instead of returning it to the pool.
+/// the connection instead of returning it to the pool. Do not destroy it while a read is pending
+/// (cancel() first, then let the read complete).
 class ResponseStream {
  public:
   virtual ~ResponseStream() = default;
   virtual unsigned status() const noexcept = 0;
   virtual const bhttp::fields& headers() const noexcept = 0;
-  /// Next piece of the body (chunked encoding already removed). An empty view means the body
-  /// ended. The view is valid until the next call. Errors: timeout, api_connection.
+  /// Next piece of the body (chunked encoding already removed), delivered as soon as the bytes
+  /// arrive. An empty view means the body ended (the connection then goes back to the pool when
+  /// it can). The view is valid until the next call. Each call waits at most the request's
+  /// `timeout`. Errors: timeout, api_connection (reset, malformed, body above body_limit).
   virtual asio::awaitable<Result<std::string_view>> read_some() = 0;
   /// Reads the rest of the body (bounded by the request's body_limit), e.g. for an error answer.
   virtual asio::awaitable<Result<std::string>> read_all() = 0;
@@ -66,17 +80,20 @@ class ResponseStream {
 };
 
 struct ClientOptions {
-  std::size_t max_idle_per_host = 64;  ///< idle keep-alive connections kept per host
+  std::size_t max_idle_per_host = 64;          ///< idle keep-alive connections kept per host
   std::chrono::milliseconds idle_ttl{60'000};  ///< idle connections older than this are closed
   bool verify_peer = true;                     ///< TLS certificate and host name verification
   std::string ca_file;                         ///< extra CA bundle (PEM); empty: system store only
-  bool use_env_proxy = true;                   ///< read HTTPS_PROXY/HTTP_PROXY/NO_PROXY
+  bool use_env_proxy = true;                   ///< read HTTPS_PROXY/HTTP_PROXY/NO_PROXY once,
+                                               ///< when the Client is built
+  const core::Clock* clock = nullptr;          ///< ages idle connections; nullptr: the system clock
 };
 
 struct ClientStats {
   std::uint64_t connections_opened = 0;  ///< new TCP (+TLS) connections
   std::uint64_t connections_reused = 0;  ///< requests sent on a pooled connection
   std::uint64_t requests = 0;
+  std::uint64_t stale_retries = 0;  ///< requests resent because a pooled connection was dead
 };
 
 class Client {

@@ -48,6 +48,9 @@ int main(int argc, char** argv) {
     }
     options = std::move(*loaded);
   }
+  // Recorded requests are for embedding tests (Emulator::recent_requests()); a process has no
+  // way to read them, so it does not pay for them.
+  options.record_requests = 0;
   if (port) options.port = static_cast<std::uint16_t>(*port);
   if (host) options.host = *host;
   if (threads) options.threads = *threads;

@@ -31,15 +31,20 @@ std::optional<std::int64_t> RateLimiter::admit() {
   return std::nullopt;
 }
 
-void RateLimiter::charge(std::int64_t tokens) {
+RateSnapshot RateLimiter::charge(std::int64_t tokens) {
   std::lock_guard lock(mu_);
   roll();
   tokens_ += std::max<std::int64_t>(tokens, 0);
+  return snapshot_locked();
 }
 
 RateSnapshot RateLimiter::snapshot() {
   std::lock_guard lock(mu_);
   roll();
+  return snapshot_locked();
+}
+
+RateSnapshot RateLimiter::snapshot_locked() const {
   RateSnapshot s;
   s.req_limit = limits_.requests_per_minute > 0 ? limits_.requests_per_minute : kNominalRequests;
   s.tok_limit = limits_.tokens_per_minute > 0 ? limits_.tokens_per_minute : kNominalTokens;

@@ -30,12 +30,14 @@ class RateLimiter {
   /// Counts one request. Returns the Retry-After seconds when the budget is spent (the request
   /// is then not counted), nullopt when admitted.
   [[nodiscard]] std::optional<std::int64_t> admit();
-  /// Adds a request's tokens (prompt + completion) to the current window.
-  void charge(std::int64_t tokens);
+  /// Adds a request's tokens (prompt + completion) to the current window and returns the
+  /// window's state after it, for the response headers.
+  RateSnapshot charge(std::int64_t tokens);
   [[nodiscard]] RateSnapshot snapshot();
 
  private:
-  void roll();  // moves to the current window; mu_ held
+  void roll();                           // moves to the current window; mu_ held
+  RateSnapshot snapshot_locked() const;  // mu_ held
 
   RateLimits limits_;
   const core::Clock& clock_;

@@ -101,7 +101,13 @@ Reply Service::handle(const Request& r) {
   Reply reply;
   std::uint64_t n = counter_.fetch_add(1, std::memory_order_relaxed);
   reply.request_id = hex_id(n ^ 0x6d697374726c0000ULL);
+  reply = dispatch(r, std::move(reply));
+  // One lock for both: the request's tokens go into the window the headers then report.
+  reply.rate = limiter_.charge(reply.query_cost);
+  return reply;
+}
 
+Reply Service::dispatch(const Request& r, Reply reply) {
   std::string_view path = path_of(r.target);
   enum class Route { chat, fim, embeddings, models, model, none } route = Route::none;
   std::string_view want_method = "POST";
@@ -121,7 +127,6 @@ Reply Service::handle(const Request& r) {
     want_method = "GET";
   }
 
-  reply.rate = limiter_.snapshot();
   if (route == Route::none) {
     set_error(reply, route_not_found());
     return reply;
@@ -160,7 +165,6 @@ Reply Service::handle(const Request& r) {
 
   if (auto retry = limiter_.admit()) {
     set_error(reply, rate_limited(*retry));
-    reply.rate = limiter_.snapshot();
     return reply;
   }
 
@@ -190,8 +194,6 @@ Reply Service::handle(const Request& r) {
     case Route::none:
       break;
   }
-  if (reply.query_cost > 0) limiter_.charge(reply.query_cost);
-  reply.rate = limiter_.snapshot();
   return reply;
 }
 

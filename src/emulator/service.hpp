@@ -53,6 +53,7 @@ class Service {
   void set_global_fault(const FaultSpec& fault);
 
  private:
+  Reply dispatch(const Request& r, Reply reply);
   Reply chat(const Request& r, bool fim, Reply reply);
   Reply embed(const Request& r, Reply reply);
   std::optional<ErrorReply> authorize(std::string_view authorization, const std::string& id) const;

@@ -33,8 +33,9 @@ namespace json = boost::json;
 using Keys = std::span<const std::string_view>;
 
 constexpr std::string_view kEnvPrefix = "os.environ/";
-/// Node visits allowed while reading one config: aliases let a small file name a huge tree.
-constexpr std::size_t kMaxNodeVisits = 1'000'000;
+/// Node visits allowed while reading one config: aliases let a small file name a huge tree. The
+/// largest real config we know (2759 lines, 306 models) needs about 7,000.
+constexpr std::size_t kMaxNodeVisits = 100'000;
 constexpr std::size_t kMaxQuotedValue = 40;
 
 // ---- small text helpers ---------------------------------------------------------------------
@@ -84,24 +85,29 @@ const keys::RequestParam* request_param(std::string_view key) {
   return nullptr;
 }
 
-/// Optimal-string-alignment distance, case-insensitive; keys are short, so quadratic is fine.
+/// Optimal-string-alignment distance, case-insensitive, with three rolling rows: unknown keys
+/// are compared with a few hundred known ones, so this stays allocation-light.
 std::size_t edit_distance(std::string_view a, std::string_view b) {
-  const std::string x = lower(a), y = lower(b);
-  std::vector<std::vector<std::size_t>> d(x.size() + 1, std::vector<std::size_t>(y.size() + 1));
-  for (std::size_t i = 0; i <= x.size(); ++i)
-    d[i][0] = i;
-  for (std::size_t j = 0; j <= y.size(); ++j)
-    d[0][j] = j;
-  for (std::size_t i = 1; i <= x.size(); ++i) {
-    for (std::size_t j = 1; j <= y.size(); ++j) {
-      const std::size_t cost = x[i - 1] == y[j - 1] ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1]) {
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+  auto eq = [](char x, char y) {
+    return std::tolower(static_cast<unsigned char>(x)) ==
+           std::tolower(static_cast<unsigned char>(y));
+  };
+  std::vector<std::size_t> prev2(b.size() + 1), prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j)
+    prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t cost = eq(a[i - 1], b[j - 1]) ? 0 : 1;
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+      if (i > 1 && j > 1 && eq(a[i - 1], b[j - 2]) && eq(a[i - 2], b[j - 1])) {
+        cur[j] = std::min(cur[j], prev2[j - 2] + 1);
       }
     }
+    std::swap(prev2, prev);
+    std::swap(prev, cur);
   }
-  return d[x.size()][y.size()];
+  return prev[b.size()];
 }
 
 /// The known key closest to `key`, when it is close enough to be a typo of it: a small edit
@@ -115,7 +121,9 @@ std::optional<std::string_view> closest(std::string_view key, std::initializer_l
   std::size_t best_d = limit + 1;
   for (Keys set : sets) {
     for (std::string_view candidate : set) {
-      const std::size_t d = edit_distance(key, candidate);
+      const std::size_t gap = key.size() > candidate.size() ? key.size() - candidate.size()
+                                                            : candidate.size() - key.size();
+      const std::size_t d = gap < best_d ? edit_distance(key, candidate) : best_d;
       if (d < best_d) {
         best_d = d;
         best = candidate;
@@ -377,8 +385,8 @@ class Loader {
 
   void count(std::size_t nodes) {
     if (visits_ > kMaxNodeVisits - std::min(nodes, kMaxNodeVisits)) {
-      fail("", "too many nodes after expanding aliases (more than " +
-                   std::to_string(kMaxNodeVisits) + ")");
+      fail("", "more than " + std::to_string(kMaxNodeVisits) +
+                   " nodes to read (an alias counts each time it is used); not a config file");
       visits_ = kMaxNodeVisits;
       return;
     }
@@ -452,7 +460,8 @@ class Loader {
     count(map.size());
     std::vector<YAML::Node> merges;
     for (auto it = map.begin(); it != map.end() && !failed(); ++it) {
-      const YAML::Node& k = it->first;
+      // yaml-cpp iterators hand out proxies: copy the key node, do not bind a reference to it.
+      const YAML::Node k = it->first;
       if (!k.IsScalar()) {
         fail(path, "keys must be plain strings, got " + kind(k));
         return {};

@@ -104,17 +104,24 @@ bool names_other_http_version(asio::const_buffer bytes) {
   return v.substr(0, 5) == "HTTP/" && digit(v[5]) && v[6] == '.' && digit(v[7]);
 }
 
-// Per-io_context state. Everything but the counters is touched only on that context's thread.
+// Per-io_context state. Everything but the counters and `listened` is touched only on that
+// context's thread.
+//
+// It owns no I/O object once started: an acceptor lives in its accept loop's frame, a drain
+// timer in its own handler. The ServerCore may be released by any context's last handler, even
+// while another context is being destroyed, so it must never destroy that context's objects.
 struct alignas(64) ContextState {
   explicit ContextState(asio::io_context& context) : ioc(&context) {}
 
   asio::io_context* ioc;
-  std::optional<tcp::acceptor> acceptor;
-  Connection* head = nullptr;  // intrusive list of live connections
-  bool draining = false;       // no new connections, no new requests
+  std::optional<tcp::acceptor> listened;  // between listen() and start(); caller's thread
+  bool started = false;                   // start() ran; caller's thread
+  tcp::acceptor* acceptor = nullptr;      // the running accept loop's, while it runs
+  Connection* head = nullptr;             // intrusive list of live connections
+  bool draining = false;                  // no new connections, no new requests
   bool drain_requested = false;
   bool drain_reported = false;
-  std::optional<asio::steady_timer> drain_timer;
+  asio::steady_timer* drain_timer = nullptr;  // owned by its pending handler
 
   std::atomic<std::uint64_t> accepted{0};
   std::atomic<std::uint64_t> requests{0};
@@ -365,6 +372,11 @@ void Connection::start_watch() {
 void Connection::on_watch(const beast::error_code& ec) {
   watch_pending_ = false;
   bool data = false;
+  if (!ec && open_ && !in_handler_) {
+    // Waiting for the next request: the reader tells data from EOF itself, so skip the peek.
+    if (waiting_wake_) wake_.cancel();
+    return;
+  }
   if (!ec && open_) {
     char byte = 0;
     const auto n = ::recv(socket_.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
@@ -685,10 +697,13 @@ asio::awaitable<void> Connection::finish_stream() {
   }
 }
 
-asio::awaitable<void> accept_loop(std::shared_ptr<ServerCore> core, ContextState& ctx) {
+asio::awaitable<void> accept_loop(std::shared_ptr<ServerCore> core, ContextState& ctx,
+                                  tcp::acceptor acceptor) {
+  if (ctx.draining) co_return;  // stopped before it started
+  ctx.acceptor = &acceptor;
   for (;;) {
-    auto [ec, socket] = co_await ctx.acceptor->async_accept(kNothrow);
-    if (ctx.draining || !ctx.acceptor->is_open() || ec == asio::error::operation_aborted) break;
+    auto [ec, socket] = co_await acceptor.async_accept(kNothrow);
+    if (ctx.draining || !acceptor.is_open() || ec == asio::error::operation_aborted) break;
     if (ec) {
       // Out of descriptors or memory: back off so a full table does not spin the loop.
       core->log("accept failed: " + ec.message());
@@ -706,6 +721,7 @@ asio::awaitable<void> accept_loop(std::shared_ptr<ServerCore> core, ContextState
       if (e) raw->log("connection ended with an exception");
     });
   }
+  ctx.acceptor = nullptr;
 }
 
 std::vector<std::shared_ptr<Connection>> snapshot(ContextState& ctx) {
@@ -741,9 +757,10 @@ void ServerCore::begin_drain(const std::shared_ptr<ServerCore>& self, ContextSta
     report_drained(ctx);
     return;
   }
-  ctx.drain_timer.emplace(*ctx.ioc);
-  ctx.drain_timer->expires_after(bound);
-  ctx.drain_timer->async_wait([self, &ctx](const beast::error_code& ec) {
+  auto timer = std::make_shared<asio::steady_timer>(*ctx.ioc, bound);
+  ctx.drain_timer = timer.get();
+  timer->async_wait([self, &ctx, timer](const beast::error_code& ec) {
+    ctx.drain_timer = nullptr;
     if (ec) return;
     // Handlers that ignore the cancellation may still run; their connections are closed, so
     // they can no longer write, and the drain is over.
@@ -790,18 +807,28 @@ Server::Server(std::vector<asio::io_context*> contexts, ServerOptions options, H
 
 Server::~Server() {
   stop();
+  // Listened but never started: no handler of the context refers to it.
+  for (auto& ctx : impl_->contexts)
+    ctx->listened.reset();
 }
 
 Result<std::uint16_t> Server::listen() {
   auto& core = *impl_;
   const auto& options = core.options;
-  auto fail = [&](std::string what, const beast::error_code& ec) -> Error {
-    Error e = Error::make(ErrorKind::api_connection,
-                          "cannot listen on " + options.host + ":" + std::to_string(options.port) +
-                              ": " + what + (ec ? ": " + ec.message() : std::string()));
-    return e;
+  std::uint16_t port = options.port;
+  auto fail = [&](std::string_view what, const beast::error_code& ec) -> Error {
+    for (auto& ctx : core.contexts)
+      ctx->listened.reset();  // all or nothing
+    return Error::make(ErrorKind::api_connection,
+                       "cannot listen on " + options.host + ":" + std::to_string(port) + ": " +
+                           std::string(what) + (ec ? ": " + ec.message() : std::string()));
   };
   if (core.contexts.empty()) return fail("no io_context given", {});
+  for (auto& ctx : core.contexts) {
+    if (ctx->listened || ctx->started) {
+      return Error::make(ErrorKind::api_connection, "cannot listen: already listening");
+    }
+  }
 
   beast::error_code ec;
   auto address = asio::ip::make_address(options.host, ec);
@@ -812,10 +839,8 @@ Result<std::uint16_t> Server::listen() {
     address = results.begin()->endpoint().address();
   }
 
-  std::uint16_t port = options.port;
   for (auto& ctx : core.contexts) {
-    if (ctx->acceptor && ctx->acceptor->is_open()) return fail("already listening", {});
-    auto& acceptor = ctx->acceptor.emplace(*ctx->ioc);
+    auto& acceptor = ctx->listened.emplace(*ctx->ioc);
     const tcp::endpoint endpoint(address, port);
     acceptor.open(endpoint.protocol(), ec);
     if (ec) return fail("open", ec);
@@ -844,8 +869,11 @@ Result<std::uint16_t> Server::listen() {
 
 void Server::start() {
   for (auto& ctx : impl_->contexts) {
-    if (!ctx->acceptor || !ctx->acceptor->is_open()) continue;
-    asio::co_spawn(*ctx->ioc, accept_loop(impl_, *ctx),
+    if (!ctx->listened) continue;
+    ctx->started = true;
+    auto acceptor = std::move(*ctx->listened);
+    ctx->listened.reset();
+    asio::co_spawn(*ctx->ioc, accept_loop(impl_, *ctx, std::move(acceptor)),
                    [raw = impl_.get()](const std::exception_ptr& e) {
                      if (e) raw->log("accept loop ended with an exception");
                    });

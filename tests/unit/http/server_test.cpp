@@ -499,6 +499,22 @@ TEST(HttpServer, ListenFailsWithAddressWhenPortIsTaken) {
   EXPECT_NE(r.error().message.find("127.0.0.1:" + std::to_string(first.port())), std::string::npos);
 }
 
+TEST(HttpServer, ReleasesThePortWhenDestroyedBeforeStart) {
+  asio::io_context ioc;
+  std::uint16_t port = 0;
+  {
+    Server first({&ioc}, test_options(), echo_handler());
+    auto r = first.listen();
+    ASSERT_TRUE(r);
+    port = *r;
+    EXPECT_FALSE(first.listen()) << "listening twice must fail";
+  }
+  auto options = test_options();
+  options.port = port;
+  Server second({&ioc}, options, echo_handler());
+  EXPECT_TRUE(second.listen());
+}
+
 TEST(HttpServer, ReportsRemoteEndpoint) {
   std::promise<std::string> remote;
   auto handler = [&](ServerRequest&, ResponseWriter& w) -> asio::awaitable<void> {

@@ -17,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -96,28 +97,37 @@ class RunningServer {
   std::uint16_t port_ = 0;
 };
 
-/// A gate a handler awaits (on whatever io_context it runs) and the test thread opens.
+/// A gate handlers await (on whatever io_context they run) and the test thread opens. Waiters'
+/// timers live in their coroutine frames, so a Gate never outlives the io_context's objects.
 class Gate {
  public:
   boost::asio::awaitable<void> wait() {
-    auto ex = co_await boost::asio::this_coro::executor;
+    boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor,
+                                    std::chrono::steady_clock::time_point::max());
     {
       std::lock_guard lock(mutex_);
       if (open_) co_return;
-      timer_.emplace(ex, std::chrono::steady_clock::time_point::max());
+      waiters_.insert(&timer);
     }
     boost::system::error_code ec;
-    co_await timer_->async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+    co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+    std::lock_guard lock(mutex_);
+    waiters_.erase(&timer);
   }
   void open() {
     std::lock_guard lock(mutex_);
     open_ = true;
-    if (timer_) boost::asio::post(timer_->get_executor(), [this] { timer_->cancel(); });
+    for (auto* t : waiters_) {
+      boost::asio::post(t->get_executor(), [this, t] {
+        std::lock_guard inner(mutex_);
+        if (waiters_.count(t) != 0) t->cancel();
+      });
+    }
   }
 
  private:
   std::mutex mutex_;
-  std::optional<boost::asio::steady_timer> timer_;
+  std::set<boost::asio::steady_timer*> waiters_;
   bool open_ = false;
 };
 

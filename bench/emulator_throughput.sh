@@ -50,6 +50,7 @@ curl -sf -X POST -H "Authorization: Bearer bench-key" -H "Content-Type: applicat
 # 405 is mapped back to 200 with the file (the usual trick for static POST endpoints).
 mkdir -p "$work/nginx/html/v1/chat" "$work/nginx/logs" "$work/nginx/tmp"
 cp "$work/response.json" "$work/nginx/html/v1/chat/completions"
+chmod -R a+rX "$work"  # nginx workers started by root run as nobody
 nginx_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
 cat > "$work/nginx/nginx.conf" <<CONF
 worker_processes $server_threads;
@@ -64,6 +65,8 @@ http {
   uwsgi_temp_path $work/nginx/tmp;
   scgi_temp_path $work/nginx/tmp;
   keepalive_requests 1000000;
+  sendfile on;
+  open_file_cache max=64 inactive=60s;  # a tuned static server: no open() per request
   server {
     listen 127.0.0.1:$nginx_port;
     root $work/nginx/html;
@@ -78,16 +81,42 @@ nginx_url="http://127.0.0.1:$nginx_port/v1/chat/completions"
 cmp -s <(curl -sf -X POST -d "$body" "$nginx_url") "$work/response.json" ||
   { echo "nginx does not serve the emulator's body"; exit 1; }
 
-run() {  # prints requests/s
-  wrk -t"$wrk_threads" -c"$connections" -d"$duration" -s "$work/post.lua" "$1" |
-    awk '/Requests\/sec/ {print $2}'
+# CPU seconds (user + system) used so far by a set of pids.
+cpu_of() {
+  local total=0
+  for pid in "$@"; do
+    read -r -a f < "/proc/$pid/stat"
+    total=$((total + f[13] + f[14]))
+  done
+  python3 -c "import os; print($total / os.sysconf('SC_CLK_TCK'))"
 }
-# Warm both, then measure.
+nginx_pids() { pgrep -P "$(cat "$work/nginx/nginx.pid")" | tr '\n' ' '; }
+
+# One measured run: prints "requests/s cpu_us_per_request".
+run() {  # url pids...
+  local url="$1"; shift
+  local before after out rps reqs
+  before="$(cpu_of "$@")"
+  out="$(wrk -t"$wrk_threads" -c"$connections" -d"$duration" -s "$work/post.lua" "$url")"
+  after="$(cpu_of "$@")"
+  rps="$(awk '/Requests\/sec/ {print $2}' <<< "$out")"
+  reqs="$(awk '/requests in/ {print $1}' <<< "$out")"
+  python3 -c "print($rps, round(($after - $before) * 1e6 / max($reqs, 1), 1))"
+}
+median() { python3 -c "import statistics,sys; print(statistics.median(float(x) for x in sys.argv[1:]))" "$@"; }
+
+# Warm both, then alternate the two servers so background load hits both alike.
 wrk -t1 -c8 -d1s -s "$work/post.lua" "$emu_url" > /dev/null
 wrk -t1 -c8 -d1s -s "$work/post.lua" "$nginx_url" > /dev/null
-emu_rps="$(run "$emu_url")"
-nginx_rps="$(run "$nginx_url")"
-echo "response body: $(wc -c < "$work/response.json") bytes; wrk -t$wrk_threads -c$connections -d$duration"
-echo "mistral-emulator ($server_threads threads): $emu_rps requests/s"
-echo "nginx ($server_threads workers, static file): $nginx_rps requests/s"
-python3 -c "print(f'ratio emulator/nginx: {float($emu_rps)/float($nginx_rps):.2f} (target >= 0.70)')"
+rounds="${ROUNDS:-3}"
+emu_rps=(); emu_cpu=(); ng_rps=(); ng_cpu=()
+for _ in $(seq "$rounds"); do
+  read -r r c <<< "$(run "$emu_url" "$emu_pid")"; emu_rps+=("$r"); emu_cpu+=("$c")
+  read -r r c <<< "$(run "$nginx_url" $(nginx_pids))"; ng_rps+=("$r"); ng_cpu+=("$c")
+done
+e_rps="$(median "${emu_rps[@]}")"; n_rps="$(median "${ng_rps[@]}")"
+e_cpu="$(median "${emu_cpu[@]}")"; n_cpu="$(median "${ng_cpu[@]}")"
+echo "response body: $(wc -c < "$work/response.json") bytes; wrk -t$wrk_threads -c$connections -d$duration x $rounds rounds (medians); load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "mistral-emulator ($server_threads threads): $e_rps requests/s, $e_cpu us CPU per request  [${emu_rps[*]}]"
+echo "nginx ($server_threads workers, static file): $n_rps requests/s, $n_cpu us CPU per request  [${ng_rps[*]}]"
+python3 -c "print(f'ratio emulator/nginx: {$e_rps/$n_rps:.2f} requests/s (target >= 0.70); CPU per request {$n_cpu/$e_cpu:.2f}x nginx efficiency')"

@@ -1,4 +1,5 @@
 #include "emulator/chat.hpp"
+#include "emulator/strcat.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -92,8 +93,7 @@ std::optional<ErrorReply> check_messages(const json::array& messages) {
       if (prev == "assistant") ok = role == "assistant" || role == "user" || role == "tool";
       if (prev == "tool") ok = role == "assistant" || role == "tool";
       if (!ok) {
-        return invalid_request("Unexpected role '" + std::string(role) + "' after role '" +
-                               std::string(prev) + "'");
+        return invalid_request(cat("Unexpected role '", role, "' after role '", prev, "'"));
       }
     }
     if (role == "assistant") {
@@ -114,8 +114,7 @@ std::optional<ErrorReply> check_messages(const json::array& messages) {
             return invalid_request("Tool call id has to be defined in serving mode.");
           if (!is_alnum9(id)) return bad_tool_call_id(id);
           if (!expected.emplace(id).second) {
-            return invalid_request("Duplicate tool call id " + std::string(id) +
-                                   " in assistant message");
+            return invalid_request(cat("Duplicate tool call id ", id, " in assistant message"));
           }
         }
       }
@@ -126,10 +125,10 @@ std::optional<ErrorReply> check_messages(const json::array& messages) {
       std::string_view id = idv->get_string();
       if (!is_alnum9(id)) return bad_tool_call_id(id);
       if (observed.count(id) > 0) {
-        return invalid_request("Duplicate tool call id " + std::string(id) + " in tool results");
+        return invalid_request(cat("Duplicate tool call id ", id, " in tool results"));
       }
       if (expected.count(id) == 0) {
-        return invalid_request("Unexpected tool call id " + std::string(id) + " in tool results");
+        return invalid_request(cat("Unexpected tool call id ", id, " in tool results"));
       }
       observed.emplace(id);
     }
@@ -304,8 +303,8 @@ CompletionResult chat_completion(const json::object& request, const ModelSpec& m
       if (t.name == forced_name) forced = &t;
     }
     if (forced == nullptr) {
-      return invalid_request("Tool choice '" + std::string(forced_name) +
-                             "' is not one of the provided tools");
+      return invalid_request(
+          cat("Tool choice '", forced_name, "' is not one of the provided tools"));
     }
   }
 
@@ -335,13 +334,12 @@ CompletionResult chat_completion(const json::object& request, const ModelSpec& m
 
   // Everything generated hangs off one seed: messages, model, seed and output constraints, but
   // not `stream`, so a streamed answer carries exactly the text of the plain one.
-  std::uint64_t seed = hash_text(json::serialize(request.at("messages")));
+  std::uint64_t seed = hash_json(request.at("messages"));
   seed = hash_text(model.id, seed);
   if (const auto* rs = request.if_contains("random_seed"); rs && rs->is_number()) {
     seed = hash_text(std::to_string(rs->to_number<std::int64_t>()), seed);
   }
-  if (const auto* rf = request.if_contains("response_format"))
-    seed = hash_text(json::serialize(*rf), seed);
+  if (const auto* rf = request.if_contains("response_format")) seed = hash_json(*rf, seed);
 
   std::int64_t n = 1;
   if (const auto* nv = request.if_contains("n"); nv && nv->is_number()) {
@@ -380,8 +378,8 @@ CompletionResult chat_completion(const json::object& request, const ModelSpec& m
           // Answer from the tool result, so a test can see the round trip worked.
           std::string result = content_text(last.if_contains("content"));
           std::string_view name = str_or(last, "name", "the tool");
-          answer = "Based on " + std::string(name) + ": " + std::string(cut(result, 120)) + ". " +
-                   prose(rng, static_cast<int>(rng.between(6, 16)));
+          answer = cat("Based on ", name, ": ", cut(result, 120), ". ",
+                       prose(rng, static_cast<int>(rng.between(6, 16))));
         } else {
           answer = prose(rng, static_cast<int>(rng.between(12, 40)));
         }
@@ -440,8 +438,13 @@ CompletionResult fim_completion(const json::object& request, const ModelSpec& mo
 void append_json_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
+  // Runs of characters that need no escape are appended in one go.
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
     switch (c) {
       case '"':
         out += "\\\"";
@@ -465,15 +468,12 @@ void append_json_string(std::string& out, std::string_view s) {
         out += "\\f";
         break;
       default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 0xF];
-        } else {
-          out += ch;
-        }
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 0xF];
     }
   }
+  out.append(s.data() + run, s.size() - run);
   out += '"';
 }
 

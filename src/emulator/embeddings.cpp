@@ -116,7 +116,7 @@ std::variant<EmbeddingOutcome, ErrorReply> embeddings(const json::object& reques
     prompt += t;
   }
 
-  std::uint64_t seed = hash_text(json::serialize(input), hash_text(model.id));
+  std::uint64_t seed = hash_json(input, hash_text(model.id));
   json::array data;
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     std::vector<float> v = embed_text(inputs[i], dims);

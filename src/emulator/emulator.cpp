@@ -14,6 +14,7 @@
 #include <boost/beast/http/field.hpp>
 
 #include "emulator/service.hpp"
+#include "emulator/strcat.hpp"
 #include "http/server.hpp"
 
 namespace litellm::emulator {
@@ -241,7 +242,7 @@ std::uint16_t Emulator::port() const noexcept {
 }
 
 std::string Emulator::server_url() const {
-  return "http://127.0.0.1:" + std::to_string(impl_->port);
+  return cat("http://127.0.0.1:", std::to_string(impl_->port));
 }
 
 std::string Emulator::base_url() const {

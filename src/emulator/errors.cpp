@@ -1,4 +1,5 @@
 #include "emulator/errors.hpp"
+#include "emulator/strcat.hpp"
 
 #include <boost/json.hpp>
 
@@ -37,21 +38,20 @@ ErrorReply validation_error(json::array detail) {
 }
 
 ErrorReply invalid_model(std::string_view model, unsigned status) {
-  return mistral_error(status, "Invalid model: " + std::string(model), "invalid_model", "1500");
+  return mistral_error(status, cat("Invalid model: ", model), "invalid_model", "1500");
 }
 
 ErrorReply context_length_exceeded(std::int64_t prompt_tokens, std::int64_t max_context) {
   return mistral_error(400,
-                       "Prompt contains " + std::to_string(prompt_tokens) +
-                           " tokens and 0 draft tokens, too large for model with " +
-                           std::to_string(max_context) + " maximum context length",
+                       cat("Prompt contains ", std::to_string(prompt_tokens),
+                           " tokens and 0 draft tokens, too large for model with ",
+                           std::to_string(max_context), " maximum context length"),
                        "invalid_request_invalid_args", "3051");
 }
 
 ErrorReply bad_tool_call_id(std::string_view id) {
   return mistral_error(
-      400,
-      "Tool call id was " + std::string(id) + " but must be a-z, A-Z, 0-9, with a length of 9.",
+      400, cat("Tool call id was ", id, " but must be a-z, A-Z, 0-9, with a length of 9."),
       "invalid_function_call", "3280");
 }
 

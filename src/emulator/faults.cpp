@@ -1,4 +1,5 @@
 #include "emulator/faults.hpp"
+#include "emulator/strcat.hpp"
 
 #include <charconv>
 #include <string>
@@ -22,7 +23,7 @@ bool parse_number(std::string_view s, T& out) {
 }
 
 Error bad(std::string_view what) {
-  Error e = Error::make(ErrorKind::bad_request, "bad x-emulator-fault: " + std::string(what));
+  Error e = Error::make(ErrorKind::bad_request, cat("bad x-emulator-fault: ", what));
   e.param = "x-emulator-fault";
   return e;
 }

@@ -1,4 +1,5 @@
 #include "emulator/schema.hpp"
+#include "emulator/strcat.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -58,18 +59,40 @@ struct Node {
 
 // ---- issue construction ----------------------------------------------------------------------
 
+// One step of an issue's location: a key (field, union tag or branch label) or an array index.
+// Views point into the schema or the validated body, both alive while validating.
+struct Step {
+  std::string_view key;
+  std::int64_t index = -1;
+};
+
+// The location is kept as plain steps and turned into JSON only when an issue is reported, so
+// a valid request costs no allocation per field.
 struct Ctx {
   json::array& out;
-  json::array loc;
+  std::vector<Step>& loc;
   bool full() const { return out.size() >= kMaxValidationIssues; }
 };
+
+json::array loc_json(const std::vector<Step>& loc) {
+  json::array a;
+  a.reserve(loc.size());
+  for (const auto& s : loc) {
+    if (s.index >= 0) {
+      a.emplace_back(s.index);
+    } else {
+      a.emplace_back(s.key);
+    }
+  }
+  return a;
+}
 
 void add_issue(Ctx& c, std::string_view type, std::string msg, const json::value& input,
                json::object ctx = {}) {
   if (c.full()) return;
   json::object issue;
   issue["type"] = type;
-  issue["loc"] = c.loc;
+  issue["loc"] = loc_json(c.loc);
   issue["msg"] = std::move(msg);
   issue["input"] = input;
   if (!ctx.empty()) issue["ctx"] = std::move(ctx);
@@ -137,7 +160,7 @@ void check_model(Ctx& c, const json::value& v, const Node& n) {
   const auto& o = v.get_object();
   for (const auto& f : n.fields) {
     auto it = o.find(f.name);
-    c.loc.emplace_back(f.name);
+    c.loc.push_back({f.name});
     if (it == o.end()) {
       if (f.required) add_issue(c, "missing", "Field required", v);
     } else {
@@ -155,7 +178,7 @@ void check_model(Ctx& c, const json::value& v, const Node& n) {
       }
     }
     if (!known) {
-      c.loc.emplace_back(kv.key());
+      c.loc.push_back({kv.key()});
       add_issue(c, "extra_forbidden", "Extra inputs are not permitted", kv.value());
       c.loc.pop_back();
       if (c.full()) return;
@@ -164,7 +187,7 @@ void check_model(Ctx& c, const json::value& v, const Node& n) {
 }
 
 void check_tagged(Ctx& c, const json::value& v, const Node& n) {
-  std::string disc = "'" + std::string(n.discriminator) + "'";
+  std::string disc = cat("'", n.discriminator, "'");
   const json::value* tag = v.is_object() ? v.get_object().if_contains(n.discriminator) : nullptr;
   if (!v.is_object()) {
     add_issue(c, "model_attributes_type",
@@ -181,7 +204,7 @@ void check_tagged(Ctx& c, const json::value& v, const Node& n) {
   std::string_view t = tag->get_string();
   for (const auto& b : n.branches) {
     if (b.label == t) {
-      c.loc.emplace_back(b.label);
+      c.loc.push_back({b.label});
       check(c, v, *b.node);
       c.loc.pop_back();
       return;
@@ -194,15 +217,15 @@ void check_tagged(Ctx& c, const json::value& v, const Node& n) {
   std::string expected;
   for (std::size_t i = 0; i < tags.size(); ++i) {
     if (i > 0) expected += ", ";
-    expected += "'" + std::string(tags[i]) + "'";
+    expected += cat("'", tags[i], "'");
   }
   json::object ctx;
   ctx["discriminator"] = disc;
   ctx["tag"] = t;
   ctx["expected_tags"] = expected;
   add_issue(c, "union_tag_invalid",
-            "Input tag '" + std::string(t) + "' found using " + disc +
-                " does not match any of the expected tags: " + expected,
+            cat("Input tag '", t, "' found using ", disc,
+                " does not match any of the expected tags: ", expected),
             v, std::move(ctx));
 }
 
@@ -286,7 +309,7 @@ void check(Ctx& c, const json::value& v, const Node& n) {
       {
         std::int64_t i = 0;
         for (const auto& item : v.get_array()) {
-          c.loc.emplace_back(i++);
+          c.loc.push_back({{}, i++});
           check(c, item, *n.items);
           c.loc.pop_back();
           if (c.full()) return;
@@ -540,8 +563,10 @@ const Schemas& schemas() {
 
 json::array run(const json::value& body, const Node& root) {
   json::array out;
-  Ctx c{out, {}};
-  c.loc.emplace_back("body");
+  std::vector<Step> loc;
+  loc.reserve(16);
+  loc.push_back({"body"});
+  Ctx c{out, loc};
   check(c, body, root);
   return out;
 }

@@ -1,4 +1,5 @@
 #include "emulator/textgen.hpp"
+#include "emulator/strcat.hpp"
 
 #include <algorithm>
 #include <array>
@@ -30,22 +31,21 @@ constexpr std::array<std::string_view, 12> kIdentifiers = {"value", "result", "i
                                                            "total", "index",  "buffer", "name",
                                                            "data",  "node",   "left",   "right"};
 
-std::string capitalized(std::string_view w) {
-  std::string s(w);
-  if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = static_cast<char>(s[0] - 'a' + 'A');
-  return s;
-}
-
 }  // namespace
 
 std::string prose(Rng64& rng, int words) {
   std::string out;
+  out.reserve(static_cast<std::size_t>(std::max(words, 0)) * 8);
   int in_sentence = 0;
   int sentence_len = static_cast<int>(rng.between(6, 14));
   for (int i = 0; i < words; ++i) {
     std::string_view w = kWords[rng.below(kWords.size())];
     if (i > 0) out += ' ';
-    out += in_sentence == 0 ? capitalized(w) : std::string(w);
+    std::size_t at = out.size();
+    out.append(w);
+    if (in_sentence == 0 && out[at] >= 'a' && out[at] <= 'z') {
+      out[at] = static_cast<char>(out[at] - 'a' + 'A');
+    }
     ++in_sentence;
     bool last = (i + 1 == words);
     if (in_sentence >= sentence_len || last) {
@@ -66,20 +66,51 @@ std::string code_lines(Rng64& rng, int lines) {
     auto b = kIdentifiers[rng.below(kIdentifiers.size())];
     switch (rng.below(4)) {
       case 0:
-        out += "    " + std::string(a) + " = " + std::string(b) + " + 1\n";
+        out += cat("    ", a, " = ", b, " + 1\n");
         break;
       case 1:
-        out += "    if " + std::string(a) + " > " + std::string(b) + ":\n        pass\n";
+        out += cat("    if ", a, " > ", b, ":\n        pass\n");
         break;
       case 2:
-        out += "    " + std::string(a) + ".append(" + std::string(b) + ")\n";
+        out += cat("    ", a, ".append(", b, ")\n");
         break;
       default:
-        out += "    return " + std::string(a) + "\n";
+        out += cat("    return ", a, "\n");
         break;
     }
   }
   return out;
+}
+
+std::uint64_t hash_json(const json::value& v, std::uint64_t seed) {
+  // Kind tags keep ["a"] and "a" (or 1 and "1") apart.
+  switch (v.kind()) {
+    case json::kind::null:
+      return hash_text("n", seed);
+    case json::kind::bool_:
+      return hash_text(v.get_bool() ? "t" : "f", seed);
+    case json::kind::int64:
+      return hash_text(cat("i", std::to_string(v.get_int64())), seed);
+    case json::kind::uint64:
+      return hash_text(cat("u", std::to_string(v.get_uint64())), seed);
+    case json::kind::double_:
+      return hash_text(cat("d", std::to_string(v.get_double())), seed);
+    case json::kind::string:
+      return hash_text(v.get_string(), hash_text("s", seed));
+    case json::kind::array: {
+      std::uint64_t h = hash_text("[", seed);
+      for (const auto& x : v.get_array())
+        h = hash_json(x, h);
+      return hash_text("]", h);
+    }
+    case json::kind::object: {
+      std::uint64_t h = hash_text("{", seed);
+      for (const auto& kv : v.get_object())
+        h = hash_json(kv.value(), hash_text(kv.key(), h));
+      return hash_text("}", h);
+    }
+  }
+  return seed;
 }
 
 std::string tool_call_id(std::uint64_t seed) {
@@ -185,7 +216,7 @@ struct SchemaGen {
       } else if (lower.find("email") != std::string::npos) {
         v = "user@example.com";
       } else if (lower.find("id") != std::string::npos) {
-        v = "T" + std::to_string(1000 + rng.below(9000));
+        v = cat("T", std::to_string(1000 + rng.below(9000)));
       } else {
         v = std::string(kWords[rng.below(kWords.size())]) + " " +
             std::string(kWords[rng.below(kWords.size())]);

@@ -22,6 +22,11 @@ namespace litellm::emulator {
   return h;
 }
 
+/// A hash of a JSON value's content (structure, keys in order, scalars), with no allocation for
+/// strings: the seed of everything generated for a request.
+[[nodiscard]] std::uint64_t hash_json(const boost::json::value& v,
+                                      std::uint64_t seed = 0xcbf29ce484222325ULL);
+
 /// SplitMix64: tiny, fast, good enough for picking words.
 class Rng64 {
  public:

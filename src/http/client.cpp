@@ -1019,7 +1019,8 @@ class StreamImpl final : public ResponseStream {
   // piece buffer.
   void give_back() {
     if (!conn_) return;
-    if (conn_->parser->keep_alive() && request_keep_alive_ && conn_->buffer.size() == 0) {
+    if (!cancelled_ && conn_->parser->keep_alive() && request_keep_alive_ &&
+        conn_->buffer.size() == 0) {
       impl_->release(std::move(conn_));
     }
     conn_.reset();

@@ -771,88 +771,88 @@ class Loader {
     }
   }
 
-  void read_litellm_settings(const YAML::Node& n) {
-    auto items = section(n, "litellm_settings");
-    if (!items) return;
-    LitellmSettings& ls = cfg_.litellm;
-    for (const Entry& e : *items) {
-      if (failed()) return;
-      const std::string path = "litellm_settings." + e.key;
-      const YAML::Node& v = e.value;
-      if (e.key == "drop_params") {
-        if (auto b = boolean(v, path)) ls.drop_params = *b;
-      } else if (e.key == "request_timeout") {
-        if (auto d = number(v, path, true)) ls.request_timeout_s = *d;
-      } else if (e.key == "set_verbose") {
-        if (auto b = boolean(v, path)) ls.set_verbose = *b;
-      } else if (e.key == "json_logs") {
-        if (auto b = boolean(v, path)) ls.json_logs = *b;
-      } else if (!read_overlap(e.key, v, path, litellm_overlap_)) {
-        if (contains(keys::kLitellmIgnored, e.key)) {
-          ignore(path);
-          check_env(v, path);
-        } else {
-          unknown_key(kLitellm, path, e.key, {&kGeneral, &kRouter, &kTop});
-        }
-      }
-    }
-  }
-
-  void read_general_settings(const YAML::Node& n) {
-    auto items = section(n, "general_settings");
+  /// A settings section: `handle(key, value, path)` reads the keys we implement and returns
+  /// false for the others; keys LiteLLM knows that we ignore are listed, the rest are unknown.
+  template <class Handle>
+  void read_section(const YAML::Node& n, const Section& s,
+                    std::initializer_list<const Section*> elsewhere, Handle&& handle) {
+    auto items = section(n, std::string(s.name));
     if (!items) return;
     for (const Entry& e : *items) {
       if (failed()) return;
-      const std::string path = "general_settings." + e.key;
-      if (e.key == "master_key") {
-        master_key_set_ = true;
-        if (auto s = string(e.value, path)) cfg_.general.master_key = *s;
-      } else if (e.key == "max_request_size_mb") {
-        if (auto i = integer(e.value, path, 1)) {
-          cfg_.general.max_request_size_mb = static_cast<std::size_t>(*i);
-        }
-      } else if (contains(keys::kGeneralIgnored, e.key)) {
+      const std::string path = std::string(s.name) + "." + e.key;
+      if (handle(e.key, e.value, path)) continue;
+      if (contains(s.ignored, e.key)) {
         ignore(path);
         check_env(e.value, path);
       } else {
-        unknown_key(kGeneral, path, e.key, {&kLitellm, &kRouter, &kTop});
+        unknown_key(s, path, e.key, elsewhere);
       }
     }
   }
 
+  void read_litellm_settings(const YAML::Node& n) {
+    LitellmSettings& ls = cfg_.litellm;
+    read_section(n, kLitellm, {&kGeneral, &kRouter, &kTop},
+                 [&](const std::string& key, const YAML::Node& v, const std::string& path) {
+                   if (key == "drop_params") {
+                     if (auto b = boolean(v, path)) ls.drop_params = *b;
+                   } else if (key == "request_timeout") {
+                     if (auto d = number(v, path, true)) ls.request_timeout_s = *d;
+                   } else if (key == "set_verbose") {
+                     if (auto b = boolean(v, path)) ls.set_verbose = *b;
+                   } else if (key == "json_logs") {
+                     if (auto b = boolean(v, path)) ls.json_logs = *b;
+                   } else {
+                     return read_overlap(key, v, path, litellm_overlap_);
+                   }
+                   return true;
+                 });
+  }
+
+  void read_general_settings(const YAML::Node& n) {
+    GeneralSettings& gs = cfg_.general;
+    read_section(n, kGeneral, {&kLitellm, &kRouter, &kTop},
+                 [&](const std::string& key, const YAML::Node& v, const std::string& path) {
+                   if (key == "master_key") {
+                     master_key_set_ = true;
+                     if (auto s = string(v, path)) gs.master_key = *s;
+                   } else if (key == "max_request_size_mb") {
+                     if (auto i = integer(v, path, 1)) {
+                       gs.max_request_size_mb = static_cast<std::size_t>(*i);
+                     }
+                   } else {
+                     return false;
+                   }
+                   return true;
+                 });
+  }
+
   void read_router_settings(const YAML::Node& n) {
-    auto items = section(n, "router_settings");
-    if (!items) return;
     RouterSettings& rs = cfg_.router;
-    for (const Entry& e : *items) {
-      if (failed()) return;
-      const std::string path = "router_settings." + e.key;
-      const YAML::Node& v = e.value;
-      if (e.key == "routing_strategy") {
-        read_strategy(v, path);
-      } else if (e.key == "stream_timeout") {
-        if (auto d = number(v, path, true)) rs.stream_timeout_s = *d;
-      } else if (e.key == "disable_cooldowns") {
-        if (auto b = boolean(v, path)) rs.disable_cooldowns = *b;
-      } else if (e.key == "enable_pre_call_checks") {
-        if (auto b = boolean(v, path)) rs.enable_pre_call_checks = *b;
-      } else if (e.key == "retry_policy") {
-        read_retry_policy(v, path);
-      } else if (e.key == "default_litellm_params") {
-        if (!v.IsNull() && !v.IsMap()) {
-          fail(path, "expected a map, got " + kind(v));
-        } else {
-          default_litellm_params_ = v;
-        }
-      } else if (!read_overlap(e.key, v, path, router_overlap_)) {
-        if (contains(keys::kRouterIgnored, e.key)) {
-          ignore(path);
-          check_env(v, path);
-        } else {
-          unknown_key(kRouter, path, e.key, {&kGeneral, &kLitellm, &kTop});
-        }
-      }
-    }
+    read_section(n, kRouter, {&kGeneral, &kLitellm, &kTop},
+                 [&](const std::string& key, const YAML::Node& v, const std::string& path) {
+                   if (key == "routing_strategy") {
+                     read_strategy(v, path);
+                   } else if (key == "stream_timeout") {
+                     if (auto d = number(v, path, true)) rs.stream_timeout_s = *d;
+                   } else if (key == "disable_cooldowns") {
+                     if (auto b = boolean(v, path)) rs.disable_cooldowns = *b;
+                   } else if (key == "enable_pre_call_checks") {
+                     if (auto b = boolean(v, path)) rs.enable_pre_call_checks = *b;
+                   } else if (key == "retry_policy") {
+                     read_retry_policy(v, path);
+                   } else if (key == "default_litellm_params") {
+                     if (!v.IsNull() && !v.IsMap()) {
+                       fail(path, "expected a map, got " + kind(v));
+                     } else {
+                       default_litellm_params_ = v;
+                     }
+                   } else {
+                     return read_overlap(key, v, path, router_overlap_);
+                   }
+                   return true;
+                 });
   }
 
   /// The keys litellm_settings and router_settings share. False when `key` is not one of them.

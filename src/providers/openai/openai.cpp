@@ -361,13 +361,14 @@ Result<json::object> OpenAICompatibleAdapter::chat_response(std::string_view bod
     e.body = std::string(body);
     return e;
   }
-  json::value* choices = core::find(out, "choices");
-  if (choices == nullptr || !choices->is_array()) {
+  if (core::get_array(out, "choices") == nullptr) {
     return bad_upstream(exception_name_, "the chat response has no choices", body, target);
   }
+  // Defaults first: an insertion may rehash the object and move its values.
   if (!out.contains("object")) out.emplace("object", "chat.completion");
   if (!out.contains("created")) out.emplace("created", 0);
   if (!out.contains("model")) out.emplace("model", target.model);
+  json::value* choices = core::find(out, "choices");
   for (auto& c : choices->get_array()) {
     if (!c.is_object()) continue;
     if (json::value* m = core::find(c.get_object(), "message"); m != nullptr && m->is_object()) {

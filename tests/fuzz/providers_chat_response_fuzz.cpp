@@ -1,0 +1,26 @@
+// An upstream chat/embeddings answer body -> chat_response / embedding_response.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include <boost/json.hpp>
+
+#include "providers/adapter.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace litellm;
+  std::string_view body(reinterpret_cast<const char*>(data), size);
+  providers::Target t;
+  t.provider = "mistral";
+  t.model = "mistral-small-latest";
+  const boost::json::object plain;
+  const boost::json::object base64{{"encoding_format", "base64"}};
+  for (const char* name : {"mistral", "groq"}) {
+    const providers::ProviderAdapter* a = providers::find_adapter(name);
+    auto chat = a->chat_response(body, plain, t);
+    if (chat) (void)boost::json::serialize(*chat);
+    auto emb = a->embedding_response(body, base64, t);
+    if (emb) (void)boost::json::serialize(*emb);
+  }
+  return 0;
+}

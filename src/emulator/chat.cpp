@@ -275,6 +275,18 @@ std::string json_answer(const json::object& request, Rng64& rng) {
   return {};
 }
 
+// The fields every completion shares; choices and completion tokens come after.
+Completion start_completion(const json::object& request, const ModelSpec& model,
+                            const GenerateParams& p, std::uint64_t seed, std::int64_t prompt) {
+  Completion c;
+  c.id = hex_id(seed);
+  c.model = std::string(str_or(request, "model", model.id));
+  c.created = p.created;
+  c.prompt_tokens = prompt;
+  c.padding = p.padding;
+  return c;
+}
+
 }  // namespace
 
 CompletionResult chat_completion(const json::object& request, const ModelSpec& model,
@@ -348,12 +360,7 @@ CompletionResult chat_completion(const json::object& request, const ModelSpec& m
   std::int64_t budget = completion_budget(request, model, prompt);
   auto stops = stops_of(request);
 
-  Completion c;
-  c.id = hex_id(seed);
-  c.model = std::string(str_or(request, "model", model.id));
-  c.created = p.created;
-  c.prompt_tokens = prompt;
-  c.padding = p.padding;
+  Completion c = start_completion(request, model, p, seed, prompt);
   c.reasoning_chunks = think && p.shape == ReasoningShape::chunks;
   for (std::int64_t i = 0; i < n; ++i) {
     Rng64 rng(seed + static_cast<std::uint64_t>(i) * 0x9e3779b97f4a7c15ULL);
@@ -421,12 +428,7 @@ CompletionResult fim_completion(const json::object& request, const ModelSpec& mo
   }
   finish_choice(ch, stops_of(request), completion_budget(request, model, prompt));
 
-  Completion c;
-  c.id = hex_id(seed);
-  c.model = std::string(str_or(request, "model", model.id));
-  c.created = p.created;
-  c.prompt_tokens = prompt;
-  c.padding = p.padding;
+  Completion c = start_completion(request, model, p, seed, prompt);
   c.completion_tokens = choice_tokens(ch);
   c.choices.push_back(std::move(ch));
   return c;

@@ -505,46 +505,47 @@ class Schemas {
     const Node* prediction = model({{"type", literal({"content"}, false)}, {"content", str()}});
     const Node* stop = one_of({{"str", str()}, {"list[str]", array(str())}}, /*nullable=*/true);
 
-    chat = model({
+    // Chat and FIM share their sampling fields, in this order (issues follow field order).
+    auto with_sampling = [&](Field model_field, std::initializer_list<Field> rest) {
+      std::vector<Field> fields = {model_field,
+                                   {"temperature", number(0, 1.5)},
+                                   {"top_p", number(nullptr, 1, 0)},
+                                   {"max_tokens", integer(0)},
+                                   {"stream", boolean()},
+                                   {"stop", stop},
+                                   {"random_seed", integer(0)},
+                                   {"metadata", dict(true)}};
+      fields.insert(fields.end(), rest);
+      Node* n = make(Type::model);
+      n->fields = std::move(fields);
+      return n;
+    };
+    chat = with_sampling(
         {"model", str(), true},
-        {"temperature", number(0, 1.5)},
-        {"top_p", number(nullptr, 1, 0)},
-        {"max_tokens", integer(0)},
-        {"stream", boolean()},
-        {"stop", stop},
-        {"random_seed", integer(0)},
-        {"metadata", dict(true)},
-        {"messages", array(message), true},
-        {"response_format", response_format},
-        {"tools", array(tool, true)},
-        {"tool_choice", tool_choice},
-        {"presence_penalty", number(-2, 2)},
-        {"frequency_penalty", number(-2, 2)},
-        {"n", integer(1)},
-        {"prediction", prediction},
-        {"parallel_tool_calls", boolean()},
-        {"reasoning_effort",
-         literal({"none", "minimal", "low", "medium", "high", "xhigh"}, true, true)},
-        {"prompt_mode", literal({"reasoning"}, true, true)},
-        {"guardrails", array(dict(), true)},
-        {"prompt_cache_key", str(true)},
-        {"service_tier", literal({"auto", "standard_only"}, true, true)},
-        {"safe_prompt", boolean()},
-    });
-    fim = model({
-        {"model", str()},
-        {"temperature", number(0, 1.5)},
-        {"top_p", number(nullptr, 1, 0)},
-        {"max_tokens", integer(0)},
-        {"stream", boolean()},
-        {"stop", stop},
-        {"random_seed", integer(0)},
-        {"metadata", dict(true)},
-        {"prompt", str(), true},
-        {"suffix", str(true)},
-        {"min_tokens", integer(0)},
-        {"prompt_cache_key", str(true)},
-    });
+        {
+            {"messages", array(message), true},
+            {"response_format", response_format},
+            {"tools", array(tool, true)},
+            {"tool_choice", tool_choice},
+            {"presence_penalty", number(-2, 2)},
+            {"frequency_penalty", number(-2, 2)},
+            {"n", integer(1)},
+            {"prediction", prediction},
+            {"parallel_tool_calls", boolean()},
+            {"reasoning_effort",
+             literal({"none", "minimal", "low", "medium", "high", "xhigh"}, true, true)},
+            {"prompt_mode", literal({"reasoning"}, true, true)},
+            {"guardrails", array(dict(), true)},
+            {"prompt_cache_key", str(true)},
+            {"service_tier", literal({"auto", "standard_only"}, true, true)},
+            {"safe_prompt", boolean()},
+        });
+    fim = with_sampling({"model", str()}, {
+                                              {"prompt", str(), true},
+                                              {"suffix", str(true)},
+                                              {"min_tokens", integer(0)},
+                                              {"prompt_cache_key", str(true)},
+                                          });
     embedding = model({
         {"model", str(), true},
         {"metadata", dict(true)},

@@ -87,6 +87,33 @@ json::array loc_json(const std::vector<Step>& loc) {
   return a;
 }
 
+// Whether a value is small enough to echo as an issue's "input": pydantic echoes it whole, but
+// 32 issues each echoing a large body would turn a 16 MiB request into a huge answer.
+bool small_enough(const json::value& v, std::size_t& budget) {
+  if (budget == 0) return false;
+  --budget;
+  switch (v.kind()) {
+    case json::kind::string: {
+      std::size_t n = v.get_string().size() / 16;
+      if (n >= budget) return false;
+      budget -= n;
+      return true;
+    }
+    case json::kind::array:
+      for (const auto& x : v.get_array()) {
+        if (!small_enough(x, budget)) return false;
+      }
+      return true;
+    case json::kind::object:
+      for (const auto& kv : v.get_object()) {
+        if (!small_enough(kv.value(), budget)) return false;
+      }
+      return true;
+    default:
+      return true;
+  }
+}
+
 void add_issue(Ctx& c, std::string_view type, std::string msg, const json::value& input,
                json::object ctx = {}) {
   if (c.full()) return;
@@ -94,7 +121,12 @@ void add_issue(Ctx& c, std::string_view type, std::string msg, const json::value
   issue["type"] = type;
   issue["loc"] = loc_json(c.loc);
   issue["msg"] = std::move(msg);
-  issue["input"] = input;
+  std::size_t budget = 512;  // about 8 KiB of echoed input per issue
+  if (small_enough(input, budget)) {
+    issue["input"] = input;
+  } else {
+    issue["input"] = "[input too large to echo]";
+  }
   if (!ctx.empty()) issue["ctx"] = std::move(ctx);
   c.out.emplace_back(std::move(issue));
 }

@@ -142,7 +142,7 @@ std::string hex_id(std::uint64_t seed) {
 namespace {
 
 constexpr int kMaxDepth = 12;
-constexpr int kMaxNodes = 2000;
+constexpr int kMaxNodes = 1000;
 
 struct SchemaGen {
   const json::value& root;
@@ -230,7 +230,7 @@ struct SchemaGen {
     if (const auto* m = s.if_contains("maxLength"); m && m->is_number()) {
       max_len = m->to_number<std::int64_t>();
     }
-    min_len = std::clamp<std::int64_t>(min_len, 0, 4096);
+    min_len = std::clamp<std::int64_t>(min_len, 0, 1024);
     while (static_cast<std::int64_t>(v.size()) < min_len)
       v += 'x';
     if (max_len >= 0 && static_cast<std::int64_t>(v.size()) > max_len) {

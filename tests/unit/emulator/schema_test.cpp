@@ -131,6 +131,14 @@ TEST(EmulatorChatSchema, BoundsTheNumberOfReportedIssues) {
   EXPECT_EQ(chat_issues(body).size(), kMaxValidationIssues);
 }
 
+TEST(EmulatorChatSchema, DoesNotEchoALargeInputIntoTheAnswer) {
+  std::string body = R"({"model":")" + std::string(1 << 20, 'x') + R"("})";
+  auto issues = chat_issues(body);
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].at("type"), "missing");
+  EXPECT_LT(json::serialize(issues).size(), 1024u);
+}
+
 TEST(EmulatorChatSchema, RejectsANonObjectBody) {
   auto issues = validate_chat_request(json::parse("[1,2]"));
   ASSERT_EQ(issues.size(), 1u);

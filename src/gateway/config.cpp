@@ -35,7 +35,7 @@ using Keys = std::span<const std::string_view>;
 constexpr std::string_view kEnvPrefix = "os.environ/";
 /// Node visits allowed while reading one config: aliases let a small file name a huge tree. The
 /// largest real config we know (2759 lines, 306 models) needs about 7,000.
-constexpr std::size_t kMaxNodeVisits = 100'000;
+constexpr std::size_t kMaxNodeVisits = 50'000;
 constexpr std::size_t kMaxQuotedValue = 40;
 
 // ---- small text helpers ---------------------------------------------------------------------
@@ -495,12 +495,20 @@ class Loader {
           fail(path, "a '<<' merge key must name a map, got " + kind(s));
           return {};
         }
-        if (++merge_depth_ > kMaxConfigDepth) {
+        // A map may not merge itself, directly or through another map: expanding that cycle
+        // would never end.
+        if (s.is(map) || std::any_of(merging_.begin(), merging_.end(),
+                                     [&](const YAML::Node& open) { return open.is(s); })) {
+          fail(path, "a '<<' merge key refers to a map that contains it");
+          return {};
+        }
+        if (merging_.size() >= kMaxConfigDepth) {
           fail(path, "'<<' merge keys nested deeper than " + std::to_string(kMaxConfigDepth));
           return {};
         }
+        merging_.push_back(map);
         std::vector<Entry> merged = entries(s, path);
-        --merge_depth_;
+        merging_.pop_back();
         for (Entry& e : merged) {
           const bool present =
               std::any_of(out.begin(), out.end(), [&](const Entry& o) { return o.key == e.key; });
@@ -1502,7 +1510,7 @@ class Loader {
   std::map<std::size_t, bool> deployment_drop_params_;
   std::optional<std::int64_t> beside_rpm_, beside_tpm_;
   std::size_t visits_ = 0;
-  std::size_t merge_depth_ = 0;
+  std::vector<YAML::Node> merging_;  ///< maps whose "<<" keys are being expanded
   bool master_key_set_ = false;
 };
 

@@ -691,6 +691,23 @@ TEST(ConfigErrors, HostileInputIsRefusedBeforeItCostsMuch) {
   EXPECT_THAT(load_error(bomb), HasSubstr("nodes to read (an alias counts each time it is used)"));
 }
 
+TEST(ConfigErrors, MergeKeyCyclesAreRefused) {
+  EXPECT_THAT(load_error("litellm_settings:\n  cache_params: &p\n    host: h\n    <<: *p\n"),
+              HasSubstr("config.yaml: litellm_settings.cache_params: a '<<' merge key refers to "
+                        "a map that contains it"));
+  EXPECT_THAT(load_error(R"(
+base: &base
+  api_key: k
+  <<: [*base, *base]
+model_list:
+  - model_name: a
+    litellm_params:
+      <<: *base
+      model: mistral/x
+)"),
+              HasSubstr("a '<<' merge key refers to a map that contains it"));
+}
+
 TEST(ConfigErrors, MissingFileNamesThePath) {
   auto r = load_config_file("/nonexistent/dir/config.yaml", no_export());
   ASSERT_FALSE(r.ok());

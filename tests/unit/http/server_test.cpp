@@ -541,6 +541,21 @@ TEST(RequestParserConfig, MapsReadErrorsToListenerStatuses) {
   EXPECT_EQ(status_for_read_error(asio::error::operation_aborted), 0u);
 }
 
+TEST(RequestParserConfig, RejectsAmbiguousBodyFramingAs400) {
+  // Content-Length with Transfer-Encoding, or two different lengths, is how requests are
+  // smuggled past proxies; the listener must refuse, not pick one.
+  for (const std::string& req : {std::string("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n"
+                                             "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
+                                 std::string("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n"
+                                             "Content-Length: 5\r\n\r\nabcde")}) {
+    RequestParser p;
+    configure_request_parser(p, ServerOptions{});
+    beast::error_code ec;
+    p.put(asio::buffer(req), ec);
+    EXPECT_EQ(status_for_read_error(ec), 400u) << req << " -> " << ec.message();
+  }
+}
+
 TEST(RequestParserConfig, AppliesHeaderAndBodyLimits) {
   ServerOptions options;
   options.header_limit = 256;

@@ -184,6 +184,11 @@ TEST(HttpServer, ClosesIdleKeptAliveConnectionAtIdleTimeout) {
   const auto start = std::chrono::steady_clock::now();
   EXPECT_TRUE(c.closed_within(3000ms));
   EXPECT_GE(std::chrono::steady_clock::now() - start, 150ms);
+  for (int i = 0; i < 200 && s.server().stats().active_connections != 0; ++i) {
+    std::this_thread::sleep_for(5ms);
+  }
+  EXPECT_EQ(s.server().stats().active_connections, 0u);
+  EXPECT_EQ(s.server().stats().timeouts, 1u);
 }
 
 // A handler that streams "chunk-one", waits for the test, then streams "chunk-two".
@@ -323,6 +328,54 @@ TEST(HttpServer, DrainFinishesInFlightStreamThenCallsDone) {
   EXPECT_EQ(f.wait_for(3s), std::future_status::ready);
   RawClient late(s.port());
   EXPECT_FALSE(late.connected() && late.send(get_request("/")) && late.read_response(500ms));
+}
+
+TEST(HttpServer, DrainAnswersInFlightRequestWithConnectionClose) {
+  Gate gate;
+  auto handler = [&gate](ServerRequest&, ResponseWriter& w) -> asio::awaitable<void> {
+    co_await gate.wait();
+    co_await w.send(make_json_response(200, "{}", true));
+  };
+  RunningServer s(test_options(), handler);
+  RawClient c(s.port());
+  ASSERT_TRUE(c.send(get_request("/")));
+  for (int i = 0; i < 200 && s.server().stats().active_requests == 0; ++i) {
+    std::this_thread::sleep_for(5ms);
+  }
+  std::promise<void> done;
+  s.server().drain(5000ms, [&] { done.set_value(); });
+  gate.open();
+  auto res = c.read_response();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200u);
+  EXPECT_FALSE(res->keep_alive);
+  EXPECT_TRUE(c.closed_within(3000ms));
+  EXPECT_EQ(done.get_future().wait_for(3s), std::future_status::ready);
+}
+
+TEST(HttpServer, PipelinedRequestDoesNotLookLikeAClientLeaving) {
+  std::atomic<int> cancelled{0};
+  auto handler = [&](ServerRequest& req, ResponseWriter& w) -> asio::awaitable<void> {
+    if (req.target() == "/slow") {
+      asio::steady_timer upstream(co_await asio::this_coro::executor, 200ms);
+      auto [ec] = co_await upstream.async_wait(
+          asio::bind_cancellation_slot(w.client_gone_slot(), asio::as_tuple(asio::use_awaitable)));
+      if (ec) ++cancelled;
+    }
+    co_await w.send(make_json_response(200, "\"" + std::string(req.target()) + "\"", true));
+  };
+  RunningServer s(test_options(), handler);
+  RawClient c(s.port());
+  ASSERT_TRUE(c.send(get_request("/slow")));
+  std::this_thread::sleep_for(50ms);  // the second request arrives while the first one waits
+  ASSERT_TRUE(c.send(get_request("/next")));
+  auto first = c.read_response();
+  auto second = c.read_response();
+  ASSERT_TRUE(first && second);
+  EXPECT_EQ(first->body, "\"/slow\"");
+  EXPECT_EQ(second->body, "\"/next\"");
+  EXPECT_EQ(cancelled.load(), 0);
+  EXPECT_EQ(s.server().stats().client_gone, 0u);
 }
 
 TEST(HttpServer, DrainForceClosesAfterBound) {

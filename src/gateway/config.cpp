@@ -16,6 +16,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <limits>
@@ -295,6 +296,42 @@ std::optional<std::string> nesting_problem(std::string_view text) {
   return std::nullopt;
 }
 
+// ---- reading text ---------------------------------------------------------------------------
+
+/// A file's text, refusing files larger than a config can be.
+Result<std::string> read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return Error::make(ErrorKind::bad_request,
+                       path + ": cannot open the config file: " + std::strerror(errno));
+  }
+  std::string text;
+  text.resize(kMaxConfigBytes + 1);
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (in.bad()) return Error::make(ErrorKind::bad_request, path + ": cannot read the config file");
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  return text;
+}
+
+/// YAML text -> node tree, bounded: size and nesting are checked before the parser runs.
+Result<YAML::Node> parse_yaml(const std::string& yaml, const std::string& origin) {
+  if (yaml.size() > kMaxConfigBytes) {
+    return Error::make(ErrorKind::bad_request, origin + ": larger than " +
+                                                   std::to_string(kMaxConfigBytes >> 20) +
+                                                   " MiB; not a config file");
+  }
+  if (auto problem = nesting_problem(yaml)) {
+    return Error::make(ErrorKind::bad_request, origin + ": " + *problem);
+  }
+  try {
+    return YAML::Load(yaml);
+  } catch (const YAML::Exception& e) {
+    return Error::make(ErrorKind::bad_request,
+                       origin + ": line " + std::to_string(e.mark.line + 1) + ", column " +
+                           std::to_string(e.mark.column + 1) + ": invalid YAML: " + e.msg);
+  }
+}
+
 // ---- the loader -------------------------------------------------------------------------------
 
 enum class Env { required, optional, raw };
@@ -327,26 +364,15 @@ const Section kRouter{"router_settings", keys::kRouterImplemented, keys::kRouter
 
 class Loader {
  public:
-  Loader(const LoadOptions& options, std::string origin)
-      : options_(options), origin_(std::move(origin)) {}
+  /// `base_dir`: where `include:` files are looked up (the config file's folder); none for text.
+  Loader(const LoadOptions& options, std::string origin,
+         std::optional<std::filesystem::path> base_dir)
+      : options_(options), origin_(std::move(origin)), base_dir_(std::move(base_dir)) {}
 
   Result<GatewayConfig> load(const std::string& yaml) {
-    if (yaml.size() > kMaxConfigBytes) {
-      return Error::make(ErrorKind::bad_request, origin_ + ": larger than " +
-                                                     std::to_string(kMaxConfigBytes >> 20) +
-                                                     " MiB; not a config file");
-    }
-    if (auto problem = nesting_problem(yaml)) {
-      return Error::make(ErrorKind::bad_request, origin_ + ": " + *problem);
-    }
-    YAML::Node root;
-    try {
-      root = YAML::Load(yaml);
-    } catch (const YAML::Exception& e) {
-      return Error::make(ErrorKind::bad_request,
-                         origin_ + ": line " + std::to_string(e.mark.line + 1) + ", column " +
-                             std::to_string(e.mark.column + 1) + ": invalid YAML: " + e.msg);
-    }
+    auto parsed = parse_yaml(yaml, origin_);
+    if (!parsed) return std::move(parsed).error();
+    YAML::Node root = std::move(*parsed);
     try {
       read(root);
     } catch (const std::exception& e) {
@@ -712,7 +738,7 @@ class Loader {
 
   // ---- sections ----
 
-  void read(const YAML::Node& root) {
+  void read(YAML::Node root) {  // a handle: `include` merges into the same tree
     if (!root.IsDefined() || root.IsNull()) return;  // an empty file: no models, defaults
     if (!root.IsMap()) {
       fail("",
@@ -721,6 +747,8 @@ class Loader {
                kind(root));
       return;
     }
+    if (const YAML::Node& croot = root; croot["include"]) include(root, croot["include"]);
+    if (failed()) return;
     const std::vector<Entry> top = entries(root, "");
     // LiteLLM exports environment_variables before it builds the router, wherever they appear.
     for (const Entry& e : top) {
@@ -728,7 +756,7 @@ class Loader {
     }
     for (const Entry& e : top) {
       if (failed()) return;
-      if (e.key == "environment_variables") continue;
+      if (e.key == "environment_variables" || e.key == "include") continue;
       if (e.key == "model_list") {
         read_model_list(e.value);
       } else if (e.key == "litellm_settings") {
@@ -745,6 +773,65 @@ class Loader {
       }
     }
     if (!failed()) finish();
+  }
+
+  /// LiteLLM's `include: [file, ...]`: each file (relative to the config's folder) is read and
+  /// its top-level keys merged in: lists (model_list) are extended, other keys replaced.
+  void include(YAML::Node& root, const YAML::Node& list) {
+    if (!base_dir_) {
+      warn("'include' needs the config to be read from a file; ignored");
+      return;
+    }
+    std::vector<std::string> files;
+    if (list.IsScalar()) {
+      files.push_back(list.Scalar());
+    } else if (list.IsSequence()) {
+      std::size_t i = 0;
+      for (const auto& item : list) {
+        const std::string p = "include[" + std::to_string(i++) + "]";
+        if (!item.IsScalar()) return fail(p, "expected a file name, got " + kind(item));
+        files.push_back(item.Scalar());
+      }
+    } else if (!list.IsNull()) {
+      return fail("include", "expected a list of file names, got " + kind(list));
+    }
+    std::size_t total = 0;
+    for (std::size_t i = 0; i < files.size() && !failed(); ++i) {
+      const std::filesystem::path file = std::filesystem::path(files[i]).is_absolute()
+                                             ? std::filesystem::path(files[i])
+                                             : *base_dir_ / files[i];
+      auto text = read_text_file(file.string());
+      if (!text) return fail("include[" + std::to_string(i) + "]", text.error().message);
+      total += text->size();
+      if (total > kMaxConfigBytes) {
+        return fail("include", "the included files are larger than " +
+                                   std::to_string(kMaxConfigBytes >> 20) + " MiB together");
+      }
+      auto parsed = parse_yaml(*text, file.string());
+      if (!parsed) {
+        error_ = std::move(parsed).error();
+        return;
+      }
+      if (parsed->IsNull()) continue;
+      if (!parsed->IsMap()) {
+        return fail("include[" + std::to_string(i) + "]",
+                    file.string() + " must be a map of sections, got " + kind(*parsed));
+      }
+      for (const Entry& e : entries(*parsed, "")) {
+        if (e.key == "include") {
+          warn("'include' inside the included " + file.string() + " is not followed; ignored");
+          continue;
+        }
+        YAML::Node target = root[e.key];
+        if (target.IsSequence() && e.value.IsSequence()) {
+          count(e.value.size());
+          for (const auto& item : e.value)
+            target.push_back(item);
+        } else {
+          root[e.key] = e.value;
+        }
+      }
+    }
   }
 
   void read_environment(const YAML::Node& n) {
@@ -1499,6 +1586,7 @@ class Loader {
 
   const LoadOptions& options_;
   std::string origin_;
+  std::optional<std::filesystem::path> base_dir_;
   GatewayConfig cfg_;
   std::optional<Error> error_;
   std::vector<std::pair<std::string, std::string>> unknown_;  ///< (path, reason), for --strict
@@ -1547,26 +1635,20 @@ bool provider_is_served(std::string_view provider) noexcept {
 Result<GatewayConfig> load_config_text(const std::string& yaml, const LoadOptions& options,
                                        const std::string& origin) {
   try {
-    return Loader(options, origin).load(yaml);
+    return Loader(options, origin, std::nullopt).load(yaml);
   } catch (const std::exception& e) {  // allocation failure or a parser bug: still an Error
     return Error::make(ErrorKind::bad_request, origin + ": cannot read the config: " + e.what());
   }
 }
 
 Result<GatewayConfig> load_config_file(const std::string& path, const LoadOptions& options) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return Error::make(ErrorKind::bad_request,
-                       path + ": cannot open the config file: " + std::strerror(errno));
+  auto text = read_text_file(path);
+  if (!text) return std::move(text).error();
+  try {
+    return Loader(options, path, std::filesystem::path(path).parent_path()).load(*text);
+  } catch (const std::exception& e) {
+    return Error::make(ErrorKind::bad_request, path + ": cannot read the config: " + e.what());
   }
-  std::string text;
-  text.resize(kMaxConfigBytes + 1);
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  if (in.bad()) {
-    return Error::make(ErrorKind::bad_request, path + ": cannot read the config file");
-  }
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  return load_config_text(text, options, path);
 }
 
 std::vector<std::string> startup_lines(const GatewayConfig& config) {

@@ -329,6 +329,29 @@ model_list:
   EXPECT_DOUBLE_EQ(d.default_params.at("temperature").as_double(), 0.7);
 }
 
+TEST(ConfigDeployment, IncludedFilesAddTheirModelsAndSettings) {
+  ::setenv("CFGTEST_INCLUDE_KEY", "sk-included", 1);
+  const std::string dir = std::string(LITELLM_FIXTURES_DIR) + "/configs/include/";
+  auto r = load_config_file(dir + "parent.yaml", no_export());
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  std::vector<std::string> names;
+  for (const auto& d : r->model_list)
+    names.push_back(d.model_name);
+  EXPECT_THAT(names, ElementsAre("local", "mistral-small", "llama"));
+  EXPECT_EQ(r->model_list.at(1).api_key, "sk-included");
+  EXPECT_EQ(r->router.num_retries, 4);
+  EXPECT_TRUE(r->litellm.drop_params);
+  EXPECT_TRUE(r->warnings.empty());
+
+  auto missing = load_config_file(dir + "missing.yaml", no_export());
+  ASSERT_FALSE(missing.ok());
+  EXPECT_THAT(missing.error().message,
+              HasSubstr("missing.yaml: include[0]: " + dir + "does_not_exist.yaml: cannot open"));
+  // Text has no folder to look in: the include is reported, not followed.
+  EXPECT_THAT(load_ok("include: [models.yaml]\n").warnings,
+              ElementsAre("config: 'include' needs the config to be read from a file; ignored"));
+}
+
 // ---- settings and precedence --------------------------------------------------------------
 
 TEST(ConfigSettings, LiteLLMDefaultsApplyWhenNothingIsSet) {

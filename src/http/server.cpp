@@ -244,7 +244,10 @@ class Connection final : public ResponseWriter, public std::enable_shared_from_t
   template <class Buffers>
   asio::awaitable<bool> write_buffers(const Buffers& buffers);
 
+  void prepare_header(bhttp::response_header<>& head);
   void prepare_response(ServerResponse& res);
+  void begin_write();
+  bool end_write(const beast::error_code& ec) noexcept;
   void unlink() noexcept;
   void close_socket() noexcept;
   void note_gone() noexcept;
@@ -571,14 +574,18 @@ asio::awaitable<void> Connection::lingering_close() {
   clear_deadline();
 }
 
-void Connection::prepare_response(ServerResponse& res) {
-  keep_alive_ = request_keep_alive_ && !ctx_.draining && !has_close_token(res.base());
-  res.version(request_version_);
-  res.keep_alive(keep_alive_);
+void Connection::prepare_header(bhttp::response_header<>& head) {
+  keep_alive_ = request_keep_alive_ && !ctx_.draining && !has_close_token(head);
+  head.version(request_version_);
   const auto& server = core_->options.server_header;
-  if (!server.empty() && res.find(bhttp::field::server) == res.end()) {
-    res.set(bhttp::field::server, server);
+  if (!server.empty() && head.find(bhttp::field::server) == head.end()) {
+    head.set(bhttp::field::server, server);
   }
+}
+
+void Connection::prepare_response(ServerResponse& res) {
+  prepare_header(res.base());
+  res.keep_alive(keep_alive_);
   if (status_has_no_body(res.result_int())) {
     res.body().clear();
     res.erase(bhttp::field::content_length);
@@ -594,17 +601,23 @@ void Connection::prepare_response(ServerResponse& res) {
   }
 }
 
+void Connection::begin_write() {
+  set_deadline(deadline_after(core_->options.write_timeout));
+}
+
+bool Connection::end_write(const beast::error_code& ec) noexcept {
+  clear_deadline();
+  if (!ec) return true;
+  write_failed();
+  return false;
+}
+
 template <class Buffers>
 asio::awaitable<bool> Connection::write_buffers(const Buffers& buffers) {
   if (!open_) co_return false;
-  set_deadline(deadline_after(core_->options.write_timeout));
+  begin_write();
   auto [ec, n] = co_await asio::async_write(socket_, buffers, kNothrow);
-  clear_deadline();
-  if (ec) {
-    write_failed();
-    co_return false;
-  }
-  co_return true;
+  co_return end_write(ec);
 }
 
 asio::awaitable<void> Connection::send(ServerResponse res) {
@@ -616,7 +629,7 @@ asio::awaitable<void> Connection::send(ServerResponse res) {
   if (gone_ || !open_) co_return;
   prepare_response(res);
   // Written inline, not through a helper coroutine: one frame fewer per request.
-  set_deadline(deadline_after(core_->options.write_timeout));
+  begin_write();
   bhttp::serializer<false, bhttp::string_body> sr{res};
   beast::error_code ec;
   std::size_t n = 0;
@@ -625,8 +638,7 @@ asio::awaitable<void> Connection::send(ServerResponse res) {
   } else {
     std::tie(ec, n) = co_await bhttp::async_write(socket_, sr, kNothrow);
   }
-  clear_deadline();
-  if (ec) write_failed();
+  end_write(ec);
 }
 
 asio::awaitable<bool> Connection::start_stream(bhttp::response_header<> header) {
@@ -639,12 +651,7 @@ asio::awaitable<bool> Connection::start_stream(bhttp::response_header<> header) 
   if (gone_ || !open_) co_return false;
 
   bhttp::response<bhttp::empty_body> msg{std::move(header)};
-  keep_alive_ = request_keep_alive_ && !ctx_.draining && !has_close_token(msg.base());
-  msg.version(request_version_);
-  const auto& server = core_->options.server_header;
-  if (!server.empty() && msg.find(bhttp::field::server) == msg.end()) {
-    msg.set(bhttp::field::server, server);
-  }
+  prepare_header(msg.base());
   if (request_version_ >= 11) {
     stream_chunked_ = true;
     msg.chunked(true);
@@ -656,14 +663,10 @@ asio::awaitable<bool> Connection::start_stream(bhttp::response_header<> header) 
   }
   msg.keep_alive(keep_alive_);
 
-  set_deadline(deadline_after(core_->options.write_timeout));
+  begin_write();
   bhttp::serializer<false, bhttp::empty_body> sr{msg};
   auto [ec, n] = co_await bhttp::async_write_header(socket_, sr, kNothrow);
-  clear_deadline();
-  if (ec) {
-    write_failed();
-    co_return false;
-  }
+  if (!end_write(ec)) co_return false;
   if (request_head_) {
     stream_finished_ = true;  // a HEAD answer has no body
     co_return false;

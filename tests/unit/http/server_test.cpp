@@ -59,8 +59,7 @@ TEST(HttpServer, ServesSeveralRequestsOnOneKeptAliveConnection) {
   ASSERT_TRUE(c.connected());
   for (int i = 0; i < 3; ++i) {
     const std::string target = "/r" + std::to_string(i);
-    ASSERT_TRUE(c.send(get_request(target)));
-    auto res = c.read_response();
+    auto res = c.exchange(get_request(target));
     ASSERT_TRUE(res) << "response " << i;
     EXPECT_EQ(res->status, 200u);
     EXPECT_TRUE(res->keep_alive);
@@ -75,8 +74,7 @@ TEST(HttpServer, ServesSeveralRequestsOnOneKeptAliveConnection) {
 TEST(HttpServer, AnswersPipelinedRequestsInOrder) {
   RunningServer s(test_options(), echo_handler());
   RawClient c(s.port());
-  ASSERT_TRUE(c.send(get_request("/a") + post_request("/b", "{\"x\":1}") + get_request("/c")));
-  auto a = c.read_response();
+  auto a = c.exchange(get_request("/a") + post_request("/b", "{\"x\":1}") + get_request("/c"));
   auto b = c.read_response();
   auto cc = c.read_response();
   ASSERT_TRUE(a && b && cc);
@@ -90,8 +88,7 @@ TEST(HttpServer, AnswersOversizedBodyWith413AndCloses) {
   options.body_limit = 1024;
   RunningServer s(options, echo_handler());
   RawClient c(s.port());
-  ASSERT_TRUE(c.send(post_request("/v1/chat/completions", std::string(4096, 'x'))));
-  auto res = c.read_response();
+  auto res = c.exchange(post_request("/v1/chat/completions", std::string(4096, 'x')));
   ASSERT_TRUE(res);
   expect_openai_error(*res, 413);
   EXPECT_FALSE(res->keep_alive);
@@ -109,8 +106,7 @@ TEST(HttpServer, AnswersOversizedChunkedBodyWith413) {
   for (int i = 0; i < 4; ++i)
     req += "200\r\n" + std::string(512, 'y') + "\r\n";
   req += "0\r\n\r\n";
-  ASSERT_TRUE(c.send(req));
-  auto res = c.read_response();
+  auto res = c.exchange(req);
   ASSERT_TRUE(res);
   expect_openai_error(*res, 413);
 }
@@ -120,8 +116,7 @@ TEST(HttpServer, AnswersOversizedHeaderWith431) {
   options.header_limit = 1024;
   RunningServer s(options, echo_handler());
   RawClient c(s.port());
-  ASSERT_TRUE(c.send(get_request("/", "X-Big: " + std::string(4000, 'a') + "\r\n")));
-  auto res = c.read_response();
+  auto res = c.exchange(get_request("/", "X-Big: " + std::string(4000, 'a') + "\r\n"));
   ASSERT_TRUE(res);
   expect_openai_error(*res, 431);
   EXPECT_TRUE(c.closed_within(3000ms));
@@ -130,8 +125,7 @@ TEST(HttpServer, AnswersOversizedHeaderWith431) {
 TEST(HttpServer, AnswersGarbageWith400AndCloses) {
   RunningServer s(test_options(), echo_handler());
   RawClient c(s.port());
-  ASSERT_TRUE(c.send("HELLO THERE\x01\x02 WORLD\r\n\r\n"));
-  auto res = c.read_response();
+  auto res = c.exchange("HELLO THERE\x01\x02 WORLD\r\n\r\n");
   ASSERT_TRUE(res);
   expect_openai_error(*res, 400);
   EXPECT_TRUE(c.closed_within(3000ms));
@@ -141,14 +135,12 @@ TEST(HttpServer, AnswersOtherHttpVersionsWith505) {
   RunningServer s(test_options(), echo_handler());
   for (const char* request : {"GET / HTTP/2.0\r\nHost: h\r\n\r\n", "GET / HTTP/0.9\r\n\r\n"}) {
     RawClient c(s.port());
-    ASSERT_TRUE(c.send(request));
-    auto res = c.read_response();
+    auto res = c.exchange(request);
     ASSERT_TRUE(res) << request;
     expect_openai_error(*res, 505);
   }
   RawClient c(s.port());
-  ASSERT_TRUE(c.send("GET / HTTP/x.1\r\n\r\n"));
-  auto res = c.read_response();
+  auto res = c.exchange("GET / HTTP/x.1\r\n\r\n");
   ASSERT_TRUE(res);
   expect_openai_error(*res, 400);
 }
@@ -273,13 +265,11 @@ TEST(HttpServer, Answers500WhenHandlerDoesNotAnswer) {
   auto handler = [](ServerRequest&, ResponseWriter&) -> asio::awaitable<void> { co_return; };
   RunningServer s(test_options(), handler);
   RawClient c(s.port());
-  ASSERT_TRUE(c.send(get_request("/")));
-  auto res = c.read_response();
+  auto res = c.exchange(get_request("/"));
   ASSERT_TRUE(res);
   expect_openai_error(*res, 500);
   // The connection stays usable: the handler's mistake is not the client's.
-  ASSERT_TRUE(c.send(get_request("/")));
-  auto again = c.read_response();
+  auto again = c.exchange(get_request("/"));
   ASSERT_TRUE(again);
   EXPECT_EQ(again->status, 500u);
   EXPECT_EQ(s.server().stats().handler_errors, 2u);
@@ -292,14 +282,12 @@ TEST(HttpServer, Answers500AndClosesWhenHandlerThrows) {
   };
   RunningServer s(test_options(), handler);
   RawClient c(s.port());
-  ASSERT_TRUE(c.send(get_request("/throw")));
-  auto res = c.read_response();
+  auto res = c.exchange(get_request("/throw"));
   ASSERT_TRUE(res);
   expect_openai_error(*res, 500);
   EXPECT_TRUE(c.closed_within(3000ms));
   RawClient next(s.port());
-  ASSERT_TRUE(next.send(get_request("/ok")));
-  auto ok = next.read_response();
+  auto ok = next.exchange(get_request("/ok"));
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->status, 200u);
 }
@@ -368,8 +356,7 @@ TEST(HttpServer, PipelinedRequestDoesNotLookLikeAClientLeaving) {
   RawClient c(s.port());
   ASSERT_TRUE(c.send(get_request("/slow")));
   std::this_thread::sleep_for(50ms);  // the second request arrives while the first one waits
-  ASSERT_TRUE(c.send(get_request("/next")));
-  auto first = c.read_response();
+  auto first = c.exchange(get_request("/next"));
   auto second = c.read_response();
   ASSERT_TRUE(first && second);
   EXPECT_EQ(first->body, "\"/slow\"");
@@ -425,8 +412,7 @@ TEST(HttpServer, ServesFromTwoIoContexts) {
   // two listeners has probability 2^-31.
   for (int i = 0; i < 32; ++i) {
     RawClient c(s.port());
-    ASSERT_TRUE(c.send(get_request("/")));
-    auto res = c.read_response();
+    auto res = c.exchange(get_request("/"));
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 200u);
   }
@@ -457,8 +443,7 @@ TEST(HttpServer, SendsInterimContinueForExpect100) {
              "Expect: 100-continue\r\n\r\n"));
   ASSERT_TRUE(c.read_until("HTTP/1.1 100 Continue\r\n\r\n"));
   c.pending().clear();
-  ASSERT_TRUE(c.send("hello"));
-  auto res = c.read_response();
+  auto res = c.exchange("hello");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->body, "POST /e hello");
 }
@@ -467,20 +452,17 @@ TEST(HttpServer, ClosesHttp10ConnectionUnlessKeepAliveAsked) {
   RunningServer s(test_options(), echo_handler());
   {
     RawClient c(s.port());
-    ASSERT_TRUE(c.send("GET /old HTTP/1.0\r\n\r\n"));
-    auto res = c.read_response();
+    auto res = c.exchange("GET /old HTTP/1.0\r\n\r\n");
     ASSERT_TRUE(res);
     EXPECT_EQ(res->version, 10u);
     EXPECT_FALSE(res->keep_alive);
     EXPECT_TRUE(c.closed_within(3000ms));
   }
   RawClient c(s.port());
-  ASSERT_TRUE(c.send("GET /a HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
-  auto a = c.read_response();
+  auto a = c.exchange("GET /a HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
   ASSERT_TRUE(a);
   EXPECT_TRUE(a->keep_alive);
-  ASSERT_TRUE(c.send("GET /b HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
-  auto b = c.read_response();
+  auto b = c.exchange("GET /b HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
   ASSERT_TRUE(b);
   EXPECT_EQ(b->body, "GET /b ");
 }
@@ -488,8 +470,7 @@ TEST(HttpServer, ClosesHttp10ConnectionUnlessKeepAliveAsked) {
 TEST(HttpServer, ClosesWhenClientAsksConnectionClose) {
   RunningServer s(test_options(), echo_handler());
   RawClient c(s.port());
-  ASSERT_TRUE(c.send(get_request("/", "Connection: close\r\n")));
-  auto res = c.read_response();
+  auto res = c.exchange(get_request("/", "Connection: close\r\n"));
   ASSERT_TRUE(res);
   EXPECT_FALSE(res->keep_alive);
   EXPECT_TRUE(c.closed_within(3000ms));
@@ -502,8 +483,7 @@ TEST(HttpServer, AnswersHeadWithoutBodyButWithLength) {
   auto res = c.read_response(5000ms, /*head=*/true);
   ASSERT_TRUE(res);
   EXPECT_EQ(res->headers[bhttp::field::content_length], "8");  // "HEAD /h "
-  ASSERT_TRUE(c.send(get_request("/next")));
-  auto next = c.read_response();
+  auto next = c.exchange(get_request("/next"));
   ASSERT_TRUE(next) << "no stray body bytes may precede the next answer";
   EXPECT_EQ(next->body, "GET /next ");
 }
@@ -513,8 +493,7 @@ TEST(HttpServer, SetsConfiguredServerHeader) {
   options.server_header = "uvicorn";
   RunningServer s(options, echo_handler());
   RawClient c(s.port());
-  ASSERT_TRUE(c.send(get_request("/")));
-  auto res = c.read_response();
+  auto res = c.exchange(get_request("/"));
   ASSERT_TRUE(res);
   EXPECT_EQ(res->headers[bhttp::field::server], "uvicorn");
 }

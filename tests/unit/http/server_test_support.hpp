@@ -252,6 +252,12 @@ class RawClient {
     return out;
   }
 
+  /// Sends `request` and reads one response (nullopt if either fails).
+  std::optional<ClientResponse> exchange(std::string_view request, Millis timeout = 5000ms) {
+    if (!send(request)) return std::nullopt;
+    return read_response(timeout);
+  }
+
   std::string& pending() { return pending_; }
 
  private:

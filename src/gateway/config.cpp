@@ -332,6 +332,31 @@ Result<YAML::Node> parse_yaml(const std::string& yaml, const std::string& origin
   }
 }
 
+// ---- recursive aliases ----------------------------------------------------------------------
+
+/// The maps and lists being walked, outermost first: an alias to one of them (YAML allows
+/// `&a [*a]`) would make the walk endless.
+class OpenNodes {
+ public:
+  bool contains(const YAML::Node& n) const {
+    return std::any_of(open_.begin(), open_.end(), [&](const YAML::Node& o) { return o.is(n); });
+  }
+  /// Keeps `n` open for the guard's lifetime.
+  class Guard {
+   public:
+    Guard(OpenNodes& nodes, const YAML::Node& n) : nodes_(nodes) { nodes_.open_.push_back(n); }
+    ~Guard() { nodes_.open_.pop_back(); }
+    Guard(const Guard&) = delete;
+    Guard& operator=(const Guard&) = delete;
+
+   private:
+    OpenNodes& nodes_;
+  };
+
+ private:
+  std::vector<YAML::Node> open_;
+};
+
 // ---- the loader -------------------------------------------------------------------------------
 
 enum class Env { required, optional, raw };
@@ -676,6 +701,11 @@ class Loader {
       return nullptr;
     }
     count(1);
+    if ((n.IsMap() || n.IsSequence()) && open_.contains(n)) {
+      fail(path, "an alias refers to a map or list that contains it");
+      return nullptr;
+    }
+    OpenNodes::Guard guard(open_, n);
     switch (n.Type()) {
       case YAML::NodeType::Map: {
         json::object o;
@@ -713,6 +743,11 @@ class Loader {
   void check_env(const YAML::Node& n, const std::string& path, std::size_t depth = 0) {
     if (failed() || depth > kMaxConfigDepth) return;
     count(1);
+    if ((n.IsMap() || n.IsSequence()) && open_.contains(n)) {
+      fail(path, "an alias refers to a map or list that contains it");
+      return;
+    }
+    OpenNodes::Guard guard(open_, n);
     if (n.IsScalar()) {
       if (n.Scalar().starts_with(kEnvPrefix)) text(n, path, Env::optional);
     } else if (n.IsMap()) {
@@ -1599,15 +1634,18 @@ class Loader {
   std::optional<std::int64_t> beside_rpm_, beside_tpm_;
   std::size_t visits_ = 0;
   std::vector<YAML::Node> merging_;  ///< maps whose "<<" keys are being expanded
+  OpenNodes open_;                   ///< maps and lists to_json/check_env are inside
   bool master_key_set_ = false;
 };
 
 // ---- env_references ---------------------------------------------------------------------------
 
 void collect_env(const YAML::Node& n, std::vector<std::string>& out, std::set<std::string>& seen,
-                 std::size_t depth, std::size_t& budget) {
+                 OpenNodes& open, std::size_t depth, std::size_t& budget) {
   if (depth > kMaxConfigDepth || budget == 0) return;
   --budget;
+  if ((n.IsMap() || n.IsSequence()) && open.contains(n)) return;
+  OpenNodes::Guard guard(open, n);
   if (n.IsScalar()) {
     const std::string& s = n.Scalar();
     if (s.starts_with(kEnvPrefix) && s.size() > kEnvPrefix.size()) {
@@ -1616,11 +1654,11 @@ void collect_env(const YAML::Node& n, std::vector<std::string>& out, std::set<st
     }
   } else if (n.IsMap()) {
     for (auto it = n.begin(); it != n.end() && budget > 0; ++it) {
-      collect_env(it->second, out, seen, depth + 1, budget);
+      collect_env(it->second, out, seen, open, depth + 1, budget);
     }
   } else if (n.IsSequence()) {
     for (auto it = n.begin(); it != n.end() && budget > 0; ++it) {
-      collect_env(*it, out, seen, depth + 1, budget);
+      collect_env(*it, out, seen, open, depth + 1, budget);
     }
   }
 }
@@ -1667,7 +1705,8 @@ std::vector<std::string> env_references(const std::string& yaml) {
     const YAML::Node root = YAML::Load(yaml);
     std::set<std::string> seen;
     std::size_t budget = kMaxNodeVisits;
-    collect_env(root, out, seen, 0, budget);
+    OpenNodes open;
+    collect_env(root, out, seen, open, 0, budget);
   } catch (const std::exception&) {
     // What was collected before the failure is still useful; nothing was, for a parse error.
   }

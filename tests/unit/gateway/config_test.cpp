@@ -731,6 +731,13 @@ model_list:
               HasSubstr("a '<<' merge key refers to a map that contains it"));
 }
 
+TEST(ConfigErrors, RecursiveAliasesAreRefused) {
+  EXPECT_THAT(load_error("litellm_settings:\n  cache_params: &p {a: [*p]}\n"),
+              HasSubstr("litellm_settings.cache_params.a[0]: an alias refers to a map or list "
+                        "that contains it"));
+  EXPECT_TRUE(env_references("a: &p {b: [*p, os.environ/X]}\n").size() == 1u);
+}
+
 TEST(ConfigErrors, MissingFileNamesThePath) {
   auto r = load_config_file("/nonexistent/dir/config.yaml", no_export());
   ASSERT_FALSE(r.ok());

@@ -220,7 +220,7 @@ class Connection final : public ResponseWriter, public std::enable_shared_from_t
   }
 
   void force_close() noexcept {
-    note_gone();
+    note_gone(/*client_left=*/false);
     close_socket();
   }
 
@@ -250,7 +250,8 @@ class Connection final : public ResponseWriter, public std::enable_shared_from_t
   bool end_write(const beast::error_code& ec) noexcept;
   void unlink() noexcept;
   void close_socket() noexcept;
-  void note_gone() noexcept;
+  // The handler gets the cancellation either way; only a real departure counts as client_gone.
+  void note_gone(bool client_left = true) noexcept;
   void write_failed() noexcept;
 
   // Client-gone watch: a zero-byte readability wait. It never touches buffer_, so it may stay
@@ -327,11 +328,11 @@ void Connection::close_socket() noexcept {
   wake_.cancel();
 }
 
-void Connection::note_gone() noexcept {
+void Connection::note_gone(bool client_left) noexcept {
   if (gone_) return;
   gone_ = true;
   if (in_handler_) {
-    bump(ctx_.client_gone);
+    if (client_left) bump(ctx_.client_gone);
     gone_signal_.emit(asio::cancellation_type::total);
   }
 }
@@ -418,7 +419,7 @@ void Connection::on_timer(std::uint32_t generation) {
   if (SteadyClock::now() >= deadline_) {
     if (!lingering_) bump(ctx_.timeouts);
     // Closing aborts whatever read or write is pending; the coroutine sees the error and ends.
-    note_gone();
+    note_gone(/*client_left=*/false);
     close_socket();
     return;
   }

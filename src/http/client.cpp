@@ -943,7 +943,15 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
     co_return connection_error("request to " + route.where() + " failed twice");
   }
 
-  asio::awaitable<Result<ClientResponse>> send(ClientRequest req) {
+  struct Exchange {
+    Route route;
+    Request msg;
+    Opened opened;
+    Steady::time_point deadline;
+  };
+
+  // What send() and open() share: route, message, and a connection with the response header.
+  asio::awaitable<Result<Exchange>> begin(ClientRequest& req) {
     ++stats.requests;
     auto route = route_for(req.url);
     if (!route) co_return std::move(route).error();
@@ -952,15 +960,23 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
     const auto deadline = Steady::now() + req.timeout;
     auto opened = co_await start(*route, *msg, req, deadline);
     if (!opened) co_return std::move(opened).error();
-    Connection& c = *opened->conn;
+    co_return Exchange{std::move(*route), std::move(*msg), std::move(*opened), deadline};
+  }
+
+  asio::awaitable<Result<ClientResponse>> send(ClientRequest req) {
+    auto ex = co_await begin(req);
+    if (!ex) co_return std::move(ex).error();
+    Connection& c = *ex->opened.conn;
     ClientResponse res;
-    res.status = opened->status;
-    res.headers = std::move(opened->headers);
+    res.status = ex->opened.status;
+    res.headers = std::move(ex->opened.headers);
     const auto ec =
-        co_await read_body_all(c, res.body, req.body_limit, Timing{deadline, req.timeout});
-    if (ec) co_return io_error(*route, "reading the response", ec, req.timeout, req.body_limit);
-    if (c.parser->keep_alive() && msg->keep_alive() && c.buffer.size() == 0) {
-      release(std::move(opened->conn));
+        co_await read_body_all(c, res.body, req.body_limit, Timing{ex->deadline, req.timeout});
+    if (ec) {
+      co_return io_error(ex->route, "reading the response", ec, req.timeout, req.body_limit);
+    }
+    if (c.parser->keep_alive() && ex->msg.keep_alive() && c.buffer.size() == 0) {
+      release(std::move(ex->opened.conn));
     }
     co_return res;
   }
@@ -1086,17 +1102,12 @@ class StreamImpl final : public ResponseStream {
 };
 
 asio::awaitable<Result<std::unique_ptr<ResponseStream>>> ClientCore::open(ClientRequest req) {
-  ++stats.requests;
-  auto route = route_for(req.url);
-  if (!route) co_return std::move(route).error();
-  auto msg = build_message(req, *route);
-  if (!msg) co_return std::move(msg).error();
-  const auto deadline = Steady::now() + req.timeout;
-  auto opened = co_await start(*route, *msg, req, deadline);
-  if (!opened) co_return std::move(opened).error();
+  auto ex = co_await begin(req);
+  if (!ex) co_return std::move(ex).error();
+  const bool keep_alive = ex->msg.keep_alive();
   std::unique_ptr<ResponseStream> stream =
-      std::make_unique<StreamImpl>(shared_from_this(), std::move(*route), std::move(*opened),
-                                   msg->keep_alive(), req.timeout, req.body_limit);
+      std::make_unique<StreamImpl>(shared_from_this(), std::move(ex->route), std::move(ex->opened),
+                                   keep_alive, req.timeout, req.body_limit);
   co_return std::move(stream);
 }
 

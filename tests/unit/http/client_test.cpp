@@ -24,11 +24,14 @@ Millis elapsed_since(Steady::time_point start) {
   return std::chrono::duration_cast<Millis>(Steady::now() - start);
 }
 
-// Accepts and reads, but never answers.
-asio::awaitable<void> never_answer(tcp::socket socket) {
-  beast::flat_buffer buffer;
-  co_await read_request(socket, buffer);
-  co_await sleep_for(10s);
+// Reads one request, writes `head` (if any), then goes silent for 10 s.
+RawServer::Handler answer_then_stall(std::string head) {
+  return [head = std::move(head)](tcp::socket socket) -> asio::awaitable<void> {
+    beast::flat_buffer buffer;
+    if (!co_await read_request(socket, buffer)) co_return;
+    if (!head.empty()) co_await write_raw(socket, head);
+    co_await sleep_for(10s);
+  };
 }
 
 TEST(HttpClient, SendsAPostAndReadsTheWholeResponse) {
@@ -213,7 +216,7 @@ TEST(HttpClient, ReportsARefusedConnectionAsApiConnectionNamingHostAndPort) {
 }
 
 TEST(HttpClient, TimesOutWithinTheBoundWhenTheServerNeverAnswers) {
-  RawServer server(never_answer);
+  RawServer server(answer_then_stall(""));
   asio::io_context ioc;
   Client client(ioc.get_executor(), no_proxy_options());
   const auto start = Steady::now();
@@ -465,7 +468,7 @@ TEST(HttpClient, TimesOutAStreamThatFallsSilentForLongerThanTheTimeout) {
 }
 
 TEST(HttpClient, CancellationThroughABoundSlotAbortsAHungRequestQuickly) {
-  RawServer server(never_answer);
+  RawServer server(answer_then_stall(""));
   asio::io_context ioc;
   Client client(ioc.get_executor(), no_proxy_options());
   asio::cancellation_signal gone;
@@ -492,12 +495,7 @@ TEST(HttpClient, CancellationThroughABoundSlotAbortsAHungRequestQuickly) {
 }
 
 TEST(HttpClient, CancellingAStreamReadClosesItsConnection) {
-  RawServer server([](tcp::socket socket) -> asio::awaitable<void> {
-    beast::flat_buffer buffer;
-    if (!co_await read_request(socket, buffer)) co_return;
-    co_await write_raw(socket, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
-    co_await sleep_for(10s);
-  });
+  RawServer server(answer_then_stall("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"));
   asio::io_context ioc;
   Client client(ioc.get_executor(), no_proxy_options());
   auto stream = run(ioc, client.open(get(server.url(), 30s)));
@@ -564,12 +562,7 @@ TEST(HttpClient, KeepsAtMostMaxIdlePerHostConnections) {
 }
 
 TEST(HttpClient, AHeadRequestEndsAfterTheHeader) {
-  RawServer server([](tcp::socket socket) -> asio::awaitable<void> {
-    beast::flat_buffer buffer;
-    if (!co_await read_request(socket, buffer)) co_return;
-    co_await write_raw(socket, "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n");
-    co_await sleep_for(5s);
-  });
+  RawServer server(answer_then_stall("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n"));
   asio::io_context ioc;
   Client client(ioc.get_executor(), no_proxy_options());
   auto req = get(server.url());

@@ -200,7 +200,7 @@ std::int64_t completion_budget(const json::object& request, const ModelSpec& mod
   std::int64_t budget = std::max<std::int64_t>(model.context_window - prompt_tokens, 0);
   if (model.max_output_tokens > 0) budget = std::min(budget, model.max_output_tokens);
   if (const auto* mt = request.if_contains("max_tokens"); mt && mt->is_number()) {
-    budget = std::min(budget, mt->to_number<std::int64_t>());
+    budget = std::min(budget, clamped_int(*mt, 0, INT64_MAX));
   }
   return budget;
 }
@@ -349,13 +349,13 @@ CompletionResult chat_completion(const json::object& request, const ModelSpec& m
   std::uint64_t seed = hash_json(request.at("messages"));
   seed = hash_text(model.id, seed);
   if (const auto* rs = request.if_contains("random_seed"); rs && rs->is_number()) {
-    seed = hash_text(std::to_string(rs->to_number<std::int64_t>()), seed);
+    seed = hash_json(*rs, seed);
   }
   if (const auto* rf = request.if_contains("response_format")) seed = hash_json(*rf, seed);
 
   std::int64_t n = 1;
   if (const auto* nv = request.if_contains("n"); nv && nv->is_number()) {
-    n = std::clamp<std::int64_t>(nv->to_number<std::int64_t>(), 1, 8);
+    n = clamped_int(*nv, 1, 8);
   }
   std::int64_t budget = completion_budget(request, model, prompt);
   auto stops = stops_of(request);
@@ -416,13 +416,13 @@ CompletionResult fim_completion(const json::object& request, const ModelSpec& mo
   seed = hash_text(str_or(request, "suffix", ""), seed);
   seed = hash_text(model.id, seed);
   if (const auto* rs = request.if_contains("random_seed"); rs && rs->is_number()) {
-    seed = hash_text(std::to_string(rs->to_number<std::int64_t>()), seed);
+    seed = hash_json(*rs, seed);
   }
   Rng64 rng(seed);
   ChoiceOut ch;
   ch.content = code_lines(rng, static_cast<int>(rng.between(2, 6)));
   if (const auto* mt = request.if_contains("min_tokens"); mt && mt->is_number()) {
-    auto min_tokens = std::min<std::int64_t>(mt->to_number<std::int64_t>(), 4096);
+    auto min_tokens = clamped_int(*mt, 0, 4096);
     while (text_tokens(ch.content) < min_tokens)
       ch.content += code_lines(rng, 1);
   }

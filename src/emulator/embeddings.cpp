@@ -87,7 +87,7 @@ std::variant<EmbeddingOutcome, ErrorReply> embeddings(const json::object& reques
 
   std::size_t dims = static_cast<std::size_t>(model.vector_size);
   if (const auto* od = request.if_contains("output_dimension"); od && od->is_number()) {
-    auto want = od->to_number<std::int64_t>();
+    auto want = clamped_int(*od, 0, INT64_MAX);
     if (!model.embedding_dimensions) {
       return invalid_request("Model " + model.id + " does not support output_dimension");
     }

@@ -113,6 +113,22 @@ std::uint64_t hash_json(const json::value& v, std::uint64_t seed) {
   return seed;
 }
 
+std::int64_t clamped_int(const json::value& v, std::int64_t lo, std::int64_t hi) noexcept {
+  if (v.is_int64()) return std::clamp(v.get_int64(), lo, hi);
+  if (v.is_uint64()) {
+    return v.get_uint64() > static_cast<std::uint64_t>(hi)
+               ? hi
+               : std::max(static_cast<std::int64_t>(v.get_uint64()), lo);
+  }
+  if (v.is_double()) {
+    double d = v.get_double();
+    if (!(d > static_cast<double>(lo))) return lo;
+    if (!(d < static_cast<double>(hi))) return hi;
+    return static_cast<std::int64_t>(d);
+  }
+  return lo;
+}
+
 std::string tool_call_id(std::uint64_t seed) {
   static constexpr std::string_view kAlnum =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -225,10 +241,10 @@ struct SchemaGen {
     std::int64_t min_len = 0;
     std::int64_t max_len = -1;
     if (const auto* m = s.if_contains("minLength"); m && m->is_number()) {
-      min_len = m->to_number<std::int64_t>();
+      min_len = clamped_int(*m, 0, 1024);
     }
     if (const auto* m = s.if_contains("maxLength"); m && m->is_number()) {
-      max_len = m->to_number<std::int64_t>();
+      max_len = clamped_int(*m, 0, 1 << 20);
     }
     min_len = std::clamp<std::int64_t>(min_len, 0, 1024);
     while (static_cast<std::int64_t>(v.size()) < min_len)
@@ -260,10 +276,14 @@ struct SchemaGen {
     if (has_xmax) hi = integer ? std::ceil(xhi) - 1 : xhi - 0.01;
     if (!has_min && !has_xmin) lo = has_max || has_xmax ? hi - 100 : 1;
     if (!has_max && !has_xmax) hi = lo + 100;
+    // Schemas are untrusted: keep bounds where doubles and int64 both stay exact and finite.
+    constexpr double kLimit = 1e15;
+    lo = std::clamp(lo, -kLimit, kLimit);
+    hi = std::clamp(hi, -kLimit, kLimit);
     if (hi < lo) hi = lo;
     double mult = 0;
     bool has_mult = false;
-    mult = bound(s, "multipleOf", 0, has_mult);
+    mult = std::min(bound(s, "multipleOf", 0, has_mult), 1e15);
     if (integer) {
       auto ilo = static_cast<std::int64_t>(std::ceil(lo));
       auto ihi = static_cast<std::int64_t>(std::floor(hi));
@@ -372,10 +392,10 @@ struct SchemaGen {
     std::int64_t min_items = 0;
     std::int64_t max_items = 3;
     if (const auto* m = s.if_contains("minItems"); m && m->is_number()) {
-      min_items = m->to_number<std::int64_t>();
+      min_items = clamped_int(*m, 0, 64);
     }
     if (const auto* m = s.if_contains("maxItems"); m && m->is_number()) {
-      max_items = m->to_number<std::int64_t>();
+      max_items = clamped_int(*m, 0, 64);
     }
     min_items = std::clamp<std::int64_t>(min_items, 0, 64);
     max_items = std::clamp<std::int64_t>(max_items, min_items, 64);

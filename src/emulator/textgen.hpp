@@ -27,6 +27,11 @@ namespace litellm::emulator {
 [[nodiscard]] std::uint64_t hash_json(const boost::json::value& v,
                                       std::uint64_t seed = 0xcbf29ce484222325ULL);
 
+/// A JSON number as an integer clamped to [lo, hi], without throwing on values out of int64's
+/// range (Boost.JSON's to_number would): untrusted bodies and schemas carry any number.
+[[nodiscard]] std::int64_t clamped_int(const boost::json::value& v, std::int64_t lo,
+                                       std::int64_t hi) noexcept;
+
 /// SplitMix64: tiny, fast, good enough for picking words.
 class Rng64 {
  public:

@@ -239,6 +239,37 @@ TEST(HttpClientProxy, NeverProxiesLoopbackTargets) {
   EXPECT_EQ(origin.accepted(), 1);
 }
 
+TEST(HttpClientProxy, SendsHostsListedInNoProxyDirectly) {
+  // 0.0.0.0 is not loopback for the proxy rules, yet Linux connects it to the local host: the
+  // one address that exercises NO_PROXY end to end without leaving 127.0.0.1.
+  RawServer proxy([](tcp::socket s) -> asio::awaitable<void> { co_await serve_echo(s); });
+  RawServer origin([](tcp::socket s) -> asio::awaitable<void> { co_await serve_echo(s); });
+  const std::string url = "http://0.0.0.0:" + std::to_string(origin.port()) + "/x";
+  ScopedEnv env("HTTP_PROXY", "http://127.0.0.1:" + std::to_string(proxy.port()));
+  ScopedEnv lower("http_proxy", "");
+  {
+    ScopedEnv no("NO_PROXY", "example.com, 0.0.0.0");
+    ScopedEnv no_lower("no_proxy", "");
+    asio::io_context ioc;
+    Client client(ioc.get_executor());
+    auto res = run(ioc, client.send(get(url)));
+    ASSERT_TRUE(res.ok()) << res.error().message;
+    EXPECT_EQ(res->body, "GET /x ");
+  }
+  EXPECT_EQ(proxy.accepted(), 0);
+  EXPECT_EQ(origin.accepted(), 1);
+  {
+    ScopedEnv no("NO_PROXY", "example.com");
+    ScopedEnv no_lower("no_proxy", "");
+    asio::io_context ioc;
+    Client client(ioc.get_executor());
+    auto res = run(ioc, client.send(get(url)));
+    ASSERT_TRUE(res.ok()) << res.error().message;
+    EXPECT_EQ(res->body, "GET " + url + " ");
+  }
+  EXPECT_EQ(proxy.accepted(), 1);
+}
+
 TEST(HttpClientProxy, RejectsAnHttpsProxyUrlWithoutEchoingItsCredentials) {
   ScopedEnv env("HTTPS_PROXY", "https://user:secret-pw@proxy.example:443");
   ScopedEnv lower("https_proxy", "");

@@ -67,13 +67,6 @@ std::string format_ms(SteadyClock::duration d) {
 }
 
 // Appends the JSON text of `v` to `out` without an intermediate string.
-void append_json(std::string& out, const json::value& v) {
-  json::serializer sr;
-  sr.reset(&v);
-  char tmp[4096];
-  while (!sr.done())
-    out.append(sr.read(tmp));
-}
 void append_json(std::string& out, const json::object& o) {
   json::serializer sr;
   sr.reset(&o);

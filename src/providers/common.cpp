@@ -532,10 +532,14 @@ json::object openai_usage(const json::object& upstream) {
   return u;
 }
 
-json::string arguments_string(const json::value& v) {
-  if (v.is_string()) return v.get_string();
-  if (v.is_null()) return json::string("{}");
-  return json::string(json::serialize(v));
+void emplace_arguments(json::object& fn, const json::value* args) {
+  if (args == nullptr || args->is_null()) {
+    fn["arguments"] = "{}";
+  } else if (args->is_string()) {
+    fn["arguments"] = std::string_view(args->get_string());
+  } else {
+    fn["arguments"] = json::serialize(*args);
+  }
 }
 
 void base64_append(std::string& out, const unsigned char* data, std::size_t n) {

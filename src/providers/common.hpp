@@ -73,8 +73,9 @@ Error map_stream_error(const json::object& event, std::string_view provider,
 /// missing), plus prompt_tokens_details / completion_tokens_details when the upstream sent them.
 json::object openai_usage(const json::object& upstream);
 
-/// Tool call arguments as OpenAI clients need them: always a string (objects serialised).
-json::string arguments_string(const json::value& v);
+/// Sets fn["arguments"] as OpenAI clients need it: always a string (objects serialised, null ->
+/// "{}"). The string is created in `fn`'s storage, whatever storage `args` lives in.
+void emplace_arguments(json::object& fn, const json::value* args);
 
 /// Standard base64 (with padding) of `n` bytes appended to `out`.
 void base64_append(std::string& out, const unsigned char* data, std::size_t n);

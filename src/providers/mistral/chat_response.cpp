@@ -36,7 +36,7 @@ json::array openai_tool_calls(const json::array& calls) {
       if (auto name = core::get_string(*f, "name")) fn.emplace("name", *name);
     }
     const json::value* args = f != nullptr ? core::find(*f, "arguments") : nullptr;
-    fn.emplace("arguments", detail::arguments_string(args != nullptr ? *args : json::value()));
+    detail::emplace_arguments(fn, args);
     json::object call;
     call.reserve(3);
     if (auto id = core::get_string(o, "id")) call.emplace("id", *id);

@@ -1,5 +1,6 @@
 // Mistral's SSE chat stream -> OpenAI chat.completion.chunk objects. State is one stream's:
 // the SSE decoder, and per choice a <think> splitter and the tool-call count.
+#include <array>
 #include <optional>
 #include <vector>
 
@@ -92,7 +93,14 @@ class StreamDecoder final : public ChatStreamDecoder {
       return {};
     }
     if (data.empty()) return {};  // keep-alive
-    auto parsed = core::parse_json(data);
+    // Each chunk is parsed into a scratch buffer that is reused for the next one: nothing built
+    // from it keeps its storage (every output value is created in the output's containers).
+    json::monotonic_resource scratch(scratch_.data(), scratch_.size());
+    parser_.reset(json::storage_ptr(&scratch));
+    boost::system::error_code ec;
+    parser_.write(data.data(), data.size(), ec);
+    std::optional<json::value> parsed;
+    if (!ec) parsed = parser_.release();
     if (!parsed || !parsed->is_object()) {
       // A garbled last event after the answer finished costs nothing the client needs.
       if (at_end_) return any_finish_ ? Result<void>() : Result<void>(cut_error());
@@ -236,7 +244,7 @@ class StreamDecoder final : public ChatStreamDecoder {
     if (const json::object* f = core::get_object(tc, "function")) {
       if (auto name = core::get_string(*f, "name")) fn.emplace("name", *name);
       if (const json::value* args = core::find(*f, "arguments")) {
-        fn.emplace("arguments", detail::arguments_string(*args));
+        detail::emplace_arguments(fn, args);
       } else {
         fn.emplace("arguments", "");
       }
@@ -284,7 +292,15 @@ class StreamDecoder final : public ChatStreamDecoder {
     }
   }
 
+  static json::parse_options parse_options() {
+    json::parse_options o;
+    o.max_depth = 64;  // as core::parse_json: hostile nesting cannot exhaust the stack
+    return o;
+  }
+
   http::SseDecoder sse_{kMaxEventBytes};
+  json::parser parser_{json::storage_ptr(), parse_options()};
+  std::array<unsigned char, 8192> scratch_{};
   std::vector<http::SseEvent> events_;
   std::vector<ChoiceState> choices_;
   bool include_usage_;

@@ -118,7 +118,7 @@ void normalize_message(json::object& m) {
       if (json::value* fn = core::find(o, "function"); fn != nullptr && fn->is_object()) {
         if (json::value* args = core::find(fn->get_object(), "arguments");
             args != nullptr && !args->is_string() && !args->is_null()) {
-          *args = detail::arguments_string(*args);
+          *args = json::serialize(*args);
         }
       }
     }

@@ -99,7 +99,8 @@ struct Emulator::Impl {
     Reply reply = service.handle(r);
     const FaultSpec& f = reply.fault;
 
-    if (!co_await pause(f.latency, w)) co_return;
+    // Checked here, not in pause(): awaiting a coroutine allocates its frame, even for 0 ms.
+    if (f.latency.count() > 0 && !co_await pause(f.latency, w)) co_return;
     if (f.reset == ResetMode::before) {
       w.reset_connection();
       co_return;
@@ -154,7 +155,7 @@ struct Emulator::Impl {
     h.set(bhttp::field::cache_control, "no-cache");
     set_common_headers(h, reply);
     if (!co_await w.start_stream(std::move(h))) co_return;
-    if (!co_await pause(f.ttft, w)) co_return;
+    if (f.ttft.count() > 0 && !co_await pause(f.ttft, w)) co_return;
     std::string event;
     event.reserve(512);
     int sent = 0;

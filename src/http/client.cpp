@@ -607,13 +607,14 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
     if (req.method == bhttp::verb::unknown) {
       return Error::make(ErrorKind::bad_request, "unknown HTTP method");
     }
-    std::string target;
+    Request msg;
+    msg.method(req.method);
+    msg.version(11);
     if (route.proxy && !route.target.tls) {
-      target = "http://" + route.target.host_header() + route.target.target;
+      msg.target("http://" + route.target.host_header() + route.target.target);
     } else {
-      target = route.target.target;
+      msg.target(route.target.target);
     }
-    Request msg{req.method, target, 11};
     bool has_host = false;
     bool has_agent = false;
     for (const auto& [name, value] : req.headers) {

@@ -45,7 +45,9 @@ namespace bhttp = boost::beast::http;
 struct ClientRequest {
   bhttp::verb method = bhttp::verb::post;
   std::string url;  ///< absolute: "https://api.mistral.ai/v1/chat/completions"
-  std::vector<std::pair<std::string, std::string>> headers;  ///< added as given
+  /// Sent as given, except Content-Length and Transfer-Encoding (the client frames the body).
+  /// Host and User-Agent are added when absent. CR, LF or NUL in a value: bad_request.
+  std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   /// Non-streamed: the whole exchange. Streamed (open): until the response header, and then the
   /// longest silence allowed between two body reads.

@@ -1227,6 +1227,7 @@ class Loader {
     classify(d, custom_provider);
     d.api_base.clear();
 
+    std::optional<std::int64_t> beside_rpm, beside_tpm;  // beside litellm_params: they win
     for (const Entry& e : items) {
       if (failed()) return;
       const std::string p = dotted(path, e.key);
@@ -1235,7 +1236,7 @@ class Loader {
         read_model_info(e.value, p, d);
       } else if (e.key == "rpm" || e.key == "tpm") {
         if (!d.served) continue;
-        if (auto v = integer(e.value, p)) (e.key == "rpm" ? beside_rpm_ : beside_tpm_) = *v;
+        (e.key == "rpm" ? beside_rpm : beside_tpm) = integer(e.value, p);
       } else if (contains(keys::kParamsImplemented, e.key) || request_param(e.key) != nullptr ||
                  contains(keys::kParamsIgnored, e.key)) {
         const std::string reason =
@@ -1248,10 +1249,8 @@ class Loader {
     if (failed()) return;
     read_params(lp, lp_path, d);
     if (failed()) return;
-    if (beside_rpm_) d.rpm = beside_rpm_;
-    if (beside_tpm_) d.tpm = beside_tpm_;
-    beside_rpm_.reset();
-    beside_tpm_.reset();
+    if (beside_rpm) d.rpm = beside_rpm;
+    if (beside_tpm) d.tpm = beside_tpm;
 
     const bool generated = d.id.empty();
     if (generated) d.id = stable_id(d.model_name, params->value, lp_path);
@@ -1631,7 +1630,6 @@ class Loader {
   Overlap litellm_overlap_, router_overlap_;
   YAML::Node default_litellm_params_;
   std::map<std::size_t, bool> deployment_drop_params_;
-  std::optional<std::int64_t> beside_rpm_, beside_tpm_;
   std::size_t visits_ = 0;
   std::vector<YAML::Node> merging_;  ///< maps whose "<<" keys are being expanded
   OpenNodes open_;                   ///< maps and lists to_json/check_env are inside

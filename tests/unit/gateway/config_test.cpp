@@ -355,6 +355,7 @@ TEST(ConfigDeployment, IncludedFilesAddTheirModelsAndSettings) {
 // ---- settings and precedence --------------------------------------------------------------
 
 TEST(ConfigSettings, LiteLLMDefaultsApplyWhenNothingIsSet) {
+  ::setenv("CFGTEST_MISTRAL_KEY", "sk-test", 1);
   auto c = load_ok(kMistral);
   EXPECT_EQ(c.router.routing_strategy, "simple-shuffle");
   EXPECT_EQ(c.router.num_retries, 2);

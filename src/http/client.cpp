@@ -55,6 +55,7 @@ constexpr std::size_t kHeaderLimit = 64 * 1024;
 constexpr std::size_t kReadBufferLimit = 1024 * 1024;  // headers are capped far below this
 constexpr std::size_t kPieceSize = 16 * 1024;
 constexpr std::string_view kUserAgent = "litellm-cpp/0.1";
+constexpr std::chrono::milliseconds kLongestTimeout = std::chrono::hours(24 * 365);
 
 Error connection_error(std::string message) {
   return Error::make(ErrorKind::api_connection, std::move(message));
@@ -954,6 +955,9 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
   // What send() and open() share: route, message, and a connection with the response header.
   asio::awaitable<Result<Exchange>> begin(ClientRequest& req) {
     ++stats.requests;
+    // "Forever" (milliseconds::max()) would overflow the clock's arithmetic.
+    req.timeout = std::clamp(req.timeout, milliseconds(0), kLongestTimeout);
+    req.connect_timeout = std::clamp(req.connect_timeout, milliseconds(0), kLongestTimeout);
     auto route = route_for(req.url);
     if (!route) co_return std::move(route).error();
     auto msg = build_message(req, *route);

@@ -561,6 +561,18 @@ TEST(HttpClient, KeepsAtMostMaxIdlePerHostConnections) {
   EXPECT_EQ(client.stats().connections_opened, 6u);
 }
 
+TEST(HttpClient, TreatsAnEndlessTimeoutAsVeryLong) {
+  RawServer server(
+      [](tcp::socket socket) -> asio::awaitable<void> { co_await serve_echo(socket); });
+  asio::io_context ioc;
+  Client client(ioc.get_executor(), no_proxy_options());
+  auto req = get(server.url("/forever"), Millis::max());
+  req.connect_timeout = Millis::max();
+  auto res = run(ioc, client.send(std::move(req)));
+  ASSERT_TRUE(res.ok()) << res.error().message;
+  EXPECT_EQ(res->body, "GET /forever ");
+}
+
 TEST(HttpClient, AHeadRequestEndsAfterTheHeader) {
   RawServer server(answer_then_stall("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n"));
   asio::io_context ioc;

@@ -124,6 +124,26 @@ TEST(EmulatorBinary, PrintsItsPortAndExitsZeroOnSigterm) {
   EXPECT_EQ(WEXITSTATUS(status), 0);
   close(out[0]);
 }
+
+TEST(EmulatorBinary, RefusesToStartWithABadConfig) {
+  std::string path = ::testing::TempDir() + "emulator-bad.yaml";
+  {
+    std::FILE* f = std::fopen(path.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fputs("rate_limits: {rpm: 3}\n", f);
+    std::fclose(f);
+  }
+  std::string cmd = std::string(MISTRAL_EMULATOR_BIN) + " --port 0 --config " + path + " 2>&1";
+  std::FILE* p = popen(cmd.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string out;
+  char buf[256];
+  while (std::fgets(buf, sizeof buf, p) != nullptr)
+    out += buf;
+  int status = pclose(p);
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+  EXPECT_NE(out.find("rate_limits.rpm"), std::string::npos) << out;
+}
 #endif
 
 }  // namespace

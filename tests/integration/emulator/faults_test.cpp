@@ -12,11 +12,6 @@ namespace {
 using namespace testing;
 namespace json = boost::json;
 
-const std::string kChat =
-    R"({"model":"mistral-small-latest","messages":[{"role":"user","content":"Hello there"}]})";
-const std::string kStream =
-    R"({"model":"mistral-small-latest","stream":true,"messages":[{"role":"user","content":"Hello there"}]})";
-
 class EmulatorFaults : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {

@@ -130,6 +130,12 @@ inline RawResult roundtrip(std::uint16_t port, const std::string& request, Milli
   return r;
 }
 
+/// The small chat request every socket test sends, plain and streamed.
+inline const std::string kChat =
+    R"({"model":"mistral-small-latest","messages":[{"role":"user","content":"Hello there"}]})";
+inline const std::string kStream =
+    R"({"model":"mistral-small-latest","stream":true,"messages":[{"role":"user","content":"Hello there"}]})";
+
 inline std::string post_request(const std::string& path, const std::string& body,
                                 const std::map<std::string, std::string>& headers = {}) {
   std::string req = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" +

@@ -19,9 +19,6 @@ namespace {
 using namespace testing;
 namespace json = boost::json;
 
-const std::string kChat =
-    R"({"model":"mistral-small-latest","messages":[{"role":"user","content":"Hello there"}]})";
-
 TEST(EmulatorServer, ServesChatAndRecordsWhatItReceived) {
   Emulator emu;
   auto port = emu.start();

@@ -123,7 +123,15 @@ Result<router::RouterConfig> to_router_config(const GatewayConfig& config) {
   rc.allowed_fails = rs.allowed_fails;
   rc.cooldown_time = std::chrono::seconds(static_cast<std::int64_t>(rs.cooldown_time_s));
   if (rs.retry_after_s) rc.retry_after = ms(*rs.retry_after_s);
-  rc.drop_params = config.litellm.drop_params;
+  rc.drop_params = false;  // per deployment (DeploymentConfig::drop_params is the effective value)
+  rc.disable_cooldowns = rs.disable_cooldowns;
+  rc.max_fallbacks = rs.max_fallbacks;
+  rc.retry_policy.bad_request = rs.retry_policy.bad_request;
+  rc.retry_policy.authentication = rs.retry_policy.authentication;
+  rc.retry_policy.timeout = rs.retry_policy.timeout;
+  rc.retry_policy.rate_limit = rs.retry_policy.rate_limit;
+  rc.retry_policy.content_policy = rs.retry_policy.content_policy;
+  rc.retry_policy.internal_server = rs.retry_policy.internal_server;
   rc.allow_unlisted_models = false;
 
   rc.deployments.reserve(config.model_list.size());
@@ -160,7 +168,7 @@ Result<router::RouterConfig> to_router_config(const GatewayConfig& config) {
       d.target.api_base = dc.api_base;
     }
     d.target.extra_headers = dc.extra_headers;
-    d.target.drop_params = config.litellm.drop_params;
+    d.target.drop_params = dc.drop_params;
     d.target.reasoning = dc.reasoning;
     d.target.reasoning_prompt = dc.reasoning_prompt;
     // Registry facts: a model_info.base_model names the priced model when the name is custom.

@@ -75,6 +75,32 @@ const json::object& with_defaults(const Deployment& d, const json::object& reque
 
 }  // namespace
 
+std::optional<int> RetryPolicy::for_error(const Error& e) const noexcept {
+  switch (e.kind) {
+    case ErrorKind::bad_request:
+    case ErrorKind::unsupported_params:
+    case ErrorKind::unprocessable_entity:
+      return bad_request;
+    case ErrorKind::authentication:
+    case ErrorKind::permission_denied:
+      return authentication;
+    case ErrorKind::timeout:
+      return timeout;
+    case ErrorKind::rate_limit:
+      return rate_limit;
+    case ErrorKind::content_policy:
+      return content_policy;
+    case ErrorKind::internal_server:
+    case ErrorKind::bad_gateway:
+    case ErrorKind::service_unavailable:
+    case ErrorKind::api_connection:
+    case ErrorKind::api_error:
+      return internal_server;
+    default:
+      return std::nullopt;
+  }
+}
+
 Sleeper& default_sleeper() {
   static TimerSleeper s;
   return s;
@@ -355,7 +381,7 @@ void Router::record_success(const Deployment& d, milliseconds latency, std::int6
 
 void Router::record_failure(const Deployment& d, const Error& e, std::size_t group_size) {
   // LiteLLM never cools down the only deployment of a group: there is nothing to fail over to.
-  if (group_size <= 1 || is_client_error(e)) return;
+  if (config_.disable_cooldowns || group_size <= 1 || is_client_error(e)) return;
   auto& s = state(d);
   const auto now = clock_.now();
   bool cool = false;
@@ -582,8 +608,11 @@ asio::awaitable<Result<CallResult>> Router::call_group(http::Client& client, Op 
     }
     Error e = std::move(r).error();
     record_failure(*d, e, candidates.size());
-    // Never retry once a byte reached the caller, nor what cannot succeed on retry.
-    if (delivered || !e.retryable() || attempt == retries) co_return e;
+    // Never retry once a byte reached the caller, nor what cannot succeed on retry (unless the
+    // retry_policy names this class of error).
+    const auto policy = config_.retry_policy.for_error(e);
+    const int allowed = policy.value_or(retries);
+    if (delivered || (!policy && !e.retryable()) || attempt >= allowed) co_return e;
     co_await sleeper_.sleep(backoff(attempt, e));
     last = std::move(e);
   }
@@ -604,9 +633,12 @@ asio::awaitable<Result<CallResult>> Router::run(http::Client& client, Op op, jso
   if (r || (stream_result != nullptr && stream_result->chunks > 0)) co_return r;
 
   Error first_error = std::move(r).error();
+  int tried_fallbacks = 0;
   for (const auto& fb : fallback_chain(first_group, first_error)) {
+    if (tried_fallbacks >= config_.max_fallbacks) break;
     auto g = group(fb);
     if (!g) continue;  // unknown or unserved fallback: skip to the next one
+    ++tried_fallbacks;
     request["model"] = fb;
     auto fr = co_await call_group(client, op, fb, request, options, sink, stream_result);
     if (fr || (stream_result != nullptr && stream_result->chunks > 0)) co_return fr;

@@ -61,6 +61,15 @@ std::optional<Strategy> parse_strategy(std::string_view name) noexcept;
 
 using Fallbacks = std::vector<std::pair<std::string, std::vector<std::string>>>;
 
+/// LiteLLM's router_settings.retry_policy: retries for one class of error, overriding
+/// num_retries (a set value also makes that class retryable, e.g. BadRequestErrorRetries).
+struct RetryPolicy {
+  std::optional<int> bad_request, authentication, timeout, rate_limit, content_policy,
+      internal_server;
+  /// The override for `e`, if the policy sets one.
+  std::optional<int> for_error(const Error& e) const noexcept;
+};
+
 struct RouterConfig {
   std::vector<Deployment> deployments;
   Strategy strategy = Strategy::simple_shuffle;
@@ -72,6 +81,9 @@ struct RouterConfig {
   int allowed_fails = 3;  ///< failures within a minute before a cooldown
   std::chrono::seconds cooldown_time{5};
   std::optional<milliseconds> retry_after;  ///< minimum wait before any retry
+  RetryPolicy retry_policy;
+  bool disable_cooldowns = false;
+  int max_fallbacks = 5;  ///< fallback groups tried at most
   bool drop_params = false;
   /// SDK mode: a model not in `deployments` ("mistral/x") becomes an ad-hoc deployment resolved
   /// from the environment. Gateway mode: it is a 400 naming the available models.

@@ -512,6 +512,42 @@ Error map_stream_error(const json::object& event, std::string_view provider,
   return e;
 }
 
+Error bad_answer(const Origin& origin, std::string_view what, std::string_view body) {
+  Error e = Error::make(ErrorKind::api_error,
+                        std::string(origin.exception_name) + " - " + std::string(what));
+  e.status = 500;
+  e.provider = std::string(origin.provider);
+  e.model = std::string(origin.model);
+  e.body = std::string(body);
+  return e;
+}
+
+Result<json::object> parse_answer(std::string_view body, std::string_view list_key,
+                                  std::string_view kind, const Origin& origin) {
+  auto parsed = core::parse_json_object(body);
+  if (!parsed) {
+    return bad_answer(
+        origin, "invalid JSON in the " + std::string(kind) + " response: " + parsed.error().message,
+        body);
+  }
+  const json::object& o = *parsed;
+  const bool has_list = core::get_array(o, list_key) != nullptr;
+  const bool says_error =
+      core::get_string(o, "object") == std::optional<std::string_view>("error") ||
+      (!has_list && (core::find(o, "error") != nullptr || core::find(o, "message") != nullptr ||
+                     core::find(o, "detail") != nullptr));
+  if (says_error) {
+    Error e = map_stream_error(o, origin.provider, origin.exception_name, origin.model);
+    e.body = std::string(body);
+    return e;
+  }
+  if (!has_list) {
+    return bad_answer(
+        origin, "the " + std::string(kind) + " response has no " + std::string(list_key), body);
+  }
+  return parsed;
+}
+
 json::object openai_usage(const json::object& upstream) {
   json::object u;
   u.reserve(5);

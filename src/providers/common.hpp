@@ -69,6 +69,22 @@ Error map_http_error(unsigned status, std::string_view body,
 Error map_stream_error(const json::object& event, std::string_view provider,
                        std::string_view exception_name, std::string_view model);
 
+/// Who answered: for the errors built from an upstream answer.
+struct Origin {
+  std::string_view provider;        ///< "mistral"
+  std::string_view exception_name;  ///< "MistralException"
+  std::string_view model;
+};
+
+/// A 2xx answer we cannot use (invalid JSON, no choices, ...): api_error (500), body kept.
+Error bad_answer(const Origin& origin, std::string_view what, std::string_view body);
+
+/// Parses a 2xx answer that must be an object holding the array `list_key` ("choices",
+/// "data"). An error object in its place is mapped as map_stream_error does; anything else is
+/// bad_answer. `kind` names the answer in messages ("chat", "embeddings").
+Result<json::object> parse_answer(std::string_view body, std::string_view list_key,
+                                  std::string_view kind, const Origin& origin);
+
 /// Usage in OpenAI's shape: prompt_tokens, completion_tokens, total_tokens (computed when
 /// missing), plus prompt_tokens_details / completion_tokens_details when the upstream sent them.
 json::object openai_usage(const json::object& upstream);

@@ -13,16 +13,6 @@ namespace {
 
 namespace json = boost::json;
 
-Error bad_upstream(std::string message, std::string_view body, const Target& target) {
-  Error e = Error::make(ErrorKind::api_error,
-                        std::string(internal::kExceptionName) + " - " + std::move(message));
-  e.status = 500;
-  e.provider = std::string(internal::kProvider);
-  e.model = target.model;
-  e.body = std::string(body);
-  return e;
-}
-
 json::array openai_tool_calls(const json::array& calls) {
   json::array out;
   out.reserve(calls.size());
@@ -88,32 +78,16 @@ json::object openai_message(const std::vector<const json::object*>& parts) {
   return msg;
 }
 
-bool is_error_body(const json::object& o) {
-  if (core::get_string(o, "object") == std::optional<std::string_view>("error")) return true;
-  return core::find(o, "choices") == nullptr &&
-         (core::find(o, "error") != nullptr || core::find(o, "message") != nullptr ||
-          core::find(o, "detail") != nullptr);
-}
-
 }  // namespace
 
 Result<json::object> MistralAdapter::chat_response(std::string_view body,
                                                    const json::object& /*request*/,
                                                    const Target& target) const {
-  auto parsed = core::parse_json_object(body);
-  if (!parsed) {
-    return bad_upstream("invalid JSON in the chat response: " + parsed.error().message, body,
-                        target);
-  }
+  const detail::Origin origin{internal::kProvider, internal::kExceptionName, target.model};
+  auto parsed = detail::parse_answer(body, "choices", "chat", origin);
+  if (!parsed) return std::move(parsed).error();
   const json::object& in = *parsed;
-  if (is_error_body(in)) {
-    Error e =
-        detail::map_stream_error(in, internal::kProvider, internal::kExceptionName, target.model);
-    e.body = std::string(body);
-    return e;
-  }
   const json::array* choices = core::get_array(in, "choices");
-  if (choices == nullptr) return bad_upstream("the chat response has no choices", body, target);
 
   json::object out;
   out.reserve(6);
@@ -138,7 +112,7 @@ Result<json::object> MistralAdapter::chat_response(std::string_view body,
     json::object msg = openai_message(parts);
     std::string_view finish = core::get_string(c, "finish_reason").value_or("stop");
     if (finish == "error") {
-      return bad_upstream("the model stopped with finish_reason 'error'", body, target);
+      return detail::bad_answer(origin, "the model stopped with finish_reason 'error'", body);
     }
     finish = internal::openai_finish_reason(finish);
     if (finish == "stop" && msg.contains("tool_calls")) finish = "tool_calls";

@@ -9,6 +9,7 @@
 #include "providers/common.hpp"
 #include "providers/mistral/internal.hpp"
 #include "providers/mistral/mistral.hpp"
+#include "providers/sse_chat_decoder.hpp"
 #include "providers/think.hpp"
 
 namespace litellm::providers::mistral {
@@ -16,38 +17,15 @@ namespace {
 
 namespace json = boost::json;
 
-// One chunk event is small; 4 MiB leaves room for a whole tool call's arguments in one event
-// while bounding what a hostile upstream can make us buffer.
-constexpr std::size_t kMaxEventBytes = 4 * 1024 * 1024;
 // n is small in practice; a choice index beyond this is a broken upstream, not a request.
 constexpr std::int64_t kMaxChoices = 256;
 
-class StreamDecoder final : public ChatStreamDecoder {
+class StreamDecoder final : public detail::SseChatDecoder {
  public:
   StreamDecoder(bool include_usage, std::string model)
-      : include_usage_(include_usage), model_(std::move(model)) {}
-
-  Result<void> feed(std::string_view bytes, std::vector<json::object>& out) override {
-    if (error_) return *error_;
-    if (done_) return {};
-    if (auto r = sse_.feed(bytes, events_); !r) return fail(std::move(r).error());
-    return drain(out);
-  }
-
-  Result<void> finish(std::vector<json::object>& out) override {
-    if (error_) return *error_;
-    if (!done_) {
-      // An unterminated last event is dispatched here; if it does not parse, the body was cut.
-      at_end_ = true;
-      sse_.finish(events_);
-      if (auto r = drain(out); !r) return r;
-    }
-    if (!done_ && !any_finish_) return fail(cut_error());
-    end(out);
-    return {};
-  }
-
-  const json::object* usage() const noexcept override { return usage_ ? &*usage_ : nullptr; }
+      : SseChatDecoder(std::string(internal::kProvider), std::string(internal::kExceptionName),
+                       std::move(model)),
+        include_usage_(include_usage) {}
 
  private:
   struct ChoiceState {
@@ -57,67 +35,26 @@ class StreamDecoder final : public ChatStreamDecoder {
     bool finished = false;
   };
 
-  Error cut_error() const {
-    Error e = Error::make(ErrorKind::api_connection,
-                          std::string(internal::kExceptionName) +
-                              " - the stream ended before a finish_reason or [DONE]");
-    e.provider = std::string(internal::kProvider);
-    e.model = model_;
+  Error upstream_error(std::string_view what) const {
+    Error e = error(ErrorKind::api_error, what);
+    e.status = 500;
     return e;
   }
 
-  Result<void> fail(Error e) {
-    error_ = std::move(e);
-    return *error_;
-  }
-
-  Result<void> drain(std::vector<json::object>& out) {
-    for (auto& ev : events_) {
-      if (done_) break;
-      if (auto r = on_event(ev, out); !r) {
-        events_.clear();
-        return fail(std::move(r).error());
-      }
-    }
-    events_.clear();
-    return {};
-  }
-
-  Result<void> on_event(const http::SseEvent& ev, std::vector<json::object>& out) {
-    std::string_view data = ev.data;
-    while (!data.empty() && (data.back() == ' ' || data.back() == '\r'))
-      data.remove_suffix(1);
-    if (data == "[DONE]") {
-      done_ = true;
-      end(out);
-      return {};
-    }
-    if (data.empty()) return {};  // keep-alive
+  Result<void> on_data(const http::SseEvent& ev, std::string_view data,
+                       std::vector<json::object>& out) override {
     // Each chunk is parsed into a scratch buffer that is reused for the next one: nothing built
     // from it keeps its storage (every output value is created in the output's containers).
     json::monotonic_resource scratch(scratch_.data(), scratch_.size());
     parser_.reset(json::storage_ptr(&scratch));
     boost::system::error_code ec;
     parser_.write(data.data(), data.size(), ec);
-    std::optional<json::value> parsed;
-    if (!ec) parsed = parser_.release();
-    if (!parsed || !parsed->is_object()) {
-      // A garbled last event after the answer finished costs nothing the client needs.
-      if (at_end_) return any_finish_ ? Result<void>() : Result<void>(cut_error());
-      Error e = Error::make(ErrorKind::api_error, std::string(internal::kExceptionName) +
-                                                      " - invalid JSON in the stream");
-      e.status = 500;
-      e.provider = std::string(internal::kProvider);
-      e.model = model_;
-      e.body = std::string(data.substr(0, 2000));
-      return e;
-    }
-    const json::object& chunk = parsed->get_object();
-    if (ev.event == "error" ||
-        core::get_string(chunk, "object") == std::optional<std::string_view>("error") ||
-        (core::find(chunk, "choices") == nullptr &&
-         (core::find(chunk, "error") != nullptr || core::find(chunk, "message") != nullptr))) {
-      return detail::map_stream_error(chunk, internal::kProvider, internal::kExceptionName, model_);
+    if (ec) return bad_event(data);
+    const json::value parsed = parser_.release();
+    if (!parsed.is_object()) return bad_event(data);
+    const json::object& chunk = parsed.get_object();
+    if (is_error_event(ev, chunk)) {
+      return detail::map_stream_error(chunk, provider_, exception_name_, model_);
     }
     return on_chunk(chunk, out);
   }
@@ -146,12 +83,7 @@ class StreamDecoder final : public ChatStreamDecoder {
   Result<json::object> on_choice(const json::object& c, std::int64_t position) {
     const std::int64_t index = core::get_int(c, "index").value_or(position);
     if (index < 0 || index >= kMaxChoices) {
-      Error e = Error::make(ErrorKind::api_error, std::string(internal::kExceptionName) +
-                                                      " - choice index out of range in the stream");
-      e.status = 500;
-      e.provider = std::string(internal::kProvider);
-      e.model = model_;
-      return e;
+      return upstream_error("choice index out of range in the stream");
     }
     if (static_cast<std::size_t>(index) >= choices_.size()) choices_.resize(index + 1);
     ChoiceState& st = choices_[static_cast<std::size_t>(index)];
@@ -191,19 +123,13 @@ class StreamDecoder final : public ChatStreamDecoder {
     std::optional<std::string_view> finish;
     if (fr != nullptr && fr->is_string()) {
       if (fr->get_string() == "error") {
-        Error e = Error::make(ErrorKind::api_error,
-                              std::string(internal::kExceptionName) +
-                                  " - the model stopped with finish_reason 'error'");
-        e.status = 500;
-        e.provider = std::string(internal::kProvider);
-        e.model = model_;
-        return e;
+        return upstream_error("the model stopped with finish_reason 'error'");
       }
       finish = internal::openai_finish_reason(fr->get_string());
       st.think.flush(text, reasoning);
       if (*finish == "stop" && st.tool_calls > 0) finish = "tool_calls";
       st.finished = true;
-      any_finish_ = true;
+      saw_finish();
     }
     if (!text.empty() || (empty_content && reasoning.empty())) delta.emplace("content", text);
     if (!reasoning.empty()) delta.emplace("reasoning_content", reasoning);
@@ -266,9 +192,7 @@ class StreamDecoder final : public ChatStreamDecoder {
 
   // The stream is over: text held back for a possible partial tag is released, then the usage
   // chunk OpenAI sends when stream_options.include_usage was asked for.
-  void end(std::vector<json::object>& out) {
-    if (ended_) return;
-    ended_ = true;
+  void on_end(std::vector<json::object>& out) override {
     json::array choices;
     for (std::size_t i = 0; i < choices_.size(); ++i) {
       ChoiceState& st = choices_[i];
@@ -298,19 +222,10 @@ class StreamDecoder final : public ChatStreamDecoder {
     return o;
   }
 
-  http::SseDecoder sse_{kMaxEventBytes};
   json::parser parser_{json::storage_ptr(), parse_options()};
   std::array<unsigned char, 8192> scratch_{};
-  std::vector<http::SseEvent> events_;
   std::vector<ChoiceState> choices_;
   bool include_usage_;
-  bool done_ = false;
-  bool at_end_ = false;
-  bool ended_ = false;
-  bool any_finish_ = false;
-  std::optional<Error> error_;
-  std::optional<json::object> usage_;
-  std::string model_;
   std::string id_;
   std::string upstream_model_;
   std::int64_t created_ = 0;

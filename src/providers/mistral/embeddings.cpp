@@ -20,16 +20,6 @@ bool wants_base64(const json::object& request) {
   return core::get_string(request, "encoding_format") == std::optional<std::string_view>("base64");
 }
 
-Error bad_upstream(std::string message, std::string_view body, const Target& target) {
-  Error e = Error::make(ErrorKind::api_error,
-                        std::string(internal::kExceptionName) + " - " + std::move(message));
-  e.status = 500;
-  e.provider = std::string(internal::kProvider);
-  e.model = target.model;
-  e.body = std::string(body);
-  return e;
-}
-
 // Little-endian float32, as OpenAI's base64 embeddings are (numpy.frombuffer(..., "float32")).
 json::string float32_base64(const json::array& values) {
   std::string bytes;
@@ -122,22 +112,11 @@ Result<UpstreamRequest> MistralAdapter::embedding_request(const json::object& re
 Result<json::object> MistralAdapter::embedding_response(std::string_view body,
                                                         const json::object& request,
                                                         const Target& target) const {
-  auto parsed = core::parse_json_object(body);
-  if (!parsed) {
-    return bad_upstream("invalid JSON in the embeddings response: " + parsed.error().message, body,
-                        target);
-  }
+  const detail::Origin origin{internal::kProvider, internal::kExceptionName, target.model};
+  auto parsed = detail::parse_answer(body, "data", "embeddings", origin);
+  if (!parsed) return std::move(parsed).error();
   json::object& in = *parsed;
   json::value* data = core::find(in, "data");
-  if (data == nullptr || !data->is_array()) {
-    if (core::find(in, "message") != nullptr || core::find(in, "error") != nullptr) {
-      Error e =
-          detail::map_stream_error(in, internal::kProvider, internal::kExceptionName, target.model);
-      e.body = std::string(body);
-      return e;
-    }
-    return bad_upstream("the embeddings response has no data", body, target);
-  }
   const bool base64 = wants_base64(request);
   json::array items;
   items.reserve(data->get_array().size());
@@ -147,11 +126,11 @@ Result<json::object> MistralAdapter::embedding_response(std::string_view body,
     auto& o = d.get_object();
     json::value* emb = core::find(o, "embedding");
     if (emb == nullptr || !emb->is_array()) {
-      return bad_upstream("an embedding is not a list of numbers", body, target);
+      return detail::bad_answer(origin, "an embedding is not a list of numbers", body);
     }
     for (const auto& x : emb->get_array()) {
       if (!x.is_number())
-        return bad_upstream("an embedding is not a list of numbers", body, target);
+        return detail::bad_answer(origin, "an embedding is not a list of numbers", body);
     }
     json::object item;
     item.reserve(3);

@@ -8,14 +8,13 @@
 #include "core/json.hpp"
 #include "http/sse.hpp"
 #include "providers/common.hpp"
+#include "providers/sse_chat_decoder.hpp"
 #include "providers/think.hpp"
 
 namespace litellm::providers::openai {
 namespace {
 
 namespace json = boost::json;
-
-constexpr std::size_t kMaxEventBytes = 4 * 1024 * 1024;
 
 // LiteLLM's defaults (litellm/litellm_core_utils/get_llm_provider_logic.py and each provider's
 // _get_openai_compatible_provider_info): base URL and the environment variables, in its order.
@@ -89,17 +88,6 @@ constexpr std::array<std::string_view, 16> kNames{
     "perplexity", "fireworks_ai", "xai",      "nvidia_nim",   "github",      "hosted_vllm",
     "lm_studio",  "ollama_chat",  "ollama",   "custom_openai"};
 
-Error bad_upstream(std::string_view exception_name, std::string message, std::string_view body,
-                   const Target& target) {
-  Error e =
-      Error::make(ErrorKind::api_error, std::string(exception_name) + " - " + std::move(message));
-  e.status = 500;
-  e.provider = target.provider;
-  e.model = target.model;
-  e.body = std::string(body);
-  return e;
-}
-
 // Light normalisation of a message or a stream delta: `type: "function"` and string arguments on
 // tool calls, and the "reasoning" field some servers use (OpenRouter, Ollama, Groq) also given
 // as reasoning_content. Nothing is removed.
@@ -142,84 +130,21 @@ void split_think(json::object& m) {
   m.emplace("reasoning_content", reasoning);
 }
 
-class StreamDecoder final : public ChatStreamDecoder {
+class StreamDecoder final : public detail::SseChatDecoder {
  public:
   StreamDecoder(const OpenAICompatibleAdapter& adapter, const Target& target)
-      : adapter_(adapter), provider_(target.provider), model_(target.model) {}
-
-  Result<void> feed(std::string_view bytes, std::vector<json::object>& out) override {
-    if (error_) return *error_;
-    if (done_) return {};
-    if (auto r = sse_.feed(bytes, events_); !r) return fail(std::move(r).error());
-    return drain(out);
-  }
-
-  Result<void> finish(std::vector<json::object>& out) override {
-    if (error_) return *error_;
-    if (!done_) {
-      // An unterminated last event is dispatched here; if it does not parse, the body was cut.
-      at_end_ = true;
-      sse_.finish(events_);
-      if (auto r = drain(out); !r) return r;
-    }
-    if (!done_ && !any_finish_) return fail(cut_error());
-    return {};
-  }
-
-  const json::object* usage() const noexcept override { return usage_ ? &*usage_ : nullptr; }
+      : SseChatDecoder(target.provider, std::string(adapter.exception_name()), target.model) {}
 
  private:
-  Error cut_error() const {
-    Error e = Error::make(ErrorKind::api_connection,
-                          std::string(adapter_.exception_name()) +
-                              " - the stream ended before a finish_reason or [DONE]");
-    e.provider = provider_;
-    e.model = model_;
-    return e;
-  }
-
-  Result<void> fail(Error e) {
-    error_ = std::move(e);
-    return *error_;
-  }
-
-  Result<void> drain(std::vector<json::object>& out) {
-    for (auto& ev : events_) {
-      if (done_) break;
-      if (auto r = on_event(ev, out); !r) {
-        events_.clear();
-        return fail(std::move(r).error());
-      }
-    }
-    events_.clear();
-    return {};
-  }
-
-  Result<void> on_event(const http::SseEvent& ev, std::vector<json::object>& out) {
-    std::string_view data = ev.data;
-    while (!data.empty() && (data.back() == ' ' || data.back() == '\r'))
-      data.remove_suffix(1);
-    if (data == "[DONE]") {
-      done_ = true;
-      return {};
-    }
-    if (data.empty()) return {};
+  // Chunks are handed out as parsed (they are already OpenAI's), so they are parsed into the
+  // default storage.
+  Result<void> on_data(const http::SseEvent& ev, std::string_view data,
+                       std::vector<json::object>& out) override {
     auto parsed = core::parse_json(data);
-    if (!parsed || !parsed->is_object()) {
-      // A garbled last event after the answer finished costs nothing the client needs.
-      if (at_end_) return any_finish_ ? Result<void>() : Result<void>(cut_error());
-      Error e = Error::make(ErrorKind::api_error, std::string(adapter_.exception_name()) +
-                                                      " - invalid JSON in the stream");
-      e.status = 500;
-      e.provider = provider_;
-      e.model = model_;
-      e.body = std::string(data.substr(0, 2000));
-      return e;
-    }
+    if (!parsed || !parsed->is_object()) return bad_event(data);
     json::object& chunk = parsed->get_object();
-    if (ev.event == "error" ||
-        (core::find(chunk, "error") != nullptr && core::find(chunk, "choices") == nullptr)) {
-      return detail::map_stream_error(chunk, provider_, adapter_.exception_name(), model_);
+    if (is_error_event(ev, chunk)) {
+      return detail::map_stream_error(chunk, provider_, exception_name_, model_);
     }
     if (!chunk.contains("object")) chunk.emplace("object", "chat.completion.chunk");
     if (const json::object* u = core::get_object(chunk, "usage")) usage_ = detail::openai_usage(*u);
@@ -231,24 +156,13 @@ class StreamDecoder final : public ChatStreamDecoder {
           normalize_message(d->get_object());
         }
         if (auto fr = core::get_string(c.get_object(), "finish_reason"); fr && !fr->empty()) {
-          any_finish_ = true;
+          saw_finish();
         }
       }
     }
     out.push_back(std::move(chunk));
     return {};
   }
-
-  const OpenAICompatibleAdapter& adapter_;
-  std::string provider_;
-  std::string model_;
-  http::SseDecoder sse_{kMaxEventBytes};
-  std::vector<http::SseEvent> events_;
-  bool done_ = false;
-  bool at_end_ = false;
-  bool any_finish_ = false;
-  std::optional<Error> error_;
-  std::optional<json::object> usage_;
 };
 
 }  // namespace
@@ -349,21 +263,10 @@ Result<UpstreamRequest> OpenAICompatibleAdapter::embedding_request(const json::o
 Result<json::object> OpenAICompatibleAdapter::chat_response(std::string_view body,
                                                             const json::object& /*request*/,
                                                             const Target& target) const {
-  auto parsed = core::parse_json_object(body);
-  if (!parsed) {
-    return bad_upstream(exception_name_,
-                        "invalid JSON in the chat response: " + parsed.error().message, body,
-                        target);
-  }
+  auto parsed = detail::parse_answer(body, "choices", "chat",
+                                     {target.provider, exception_name_, target.model});
+  if (!parsed) return std::move(parsed).error();
   json::object& out = *parsed;
-  if (core::find(out, "error") != nullptr && core::find(out, "choices") == nullptr) {
-    Error e = detail::map_stream_error(out, target.provider, exception_name_, target.model);
-    e.body = std::string(body);
-    return e;
-  }
-  if (core::get_array(out, "choices") == nullptr) {
-    return bad_upstream(exception_name_, "the chat response has no choices", body, target);
-  }
   // Defaults first: an insertion may rehash the object and move its values.
   if (!out.contains("object")) out.emplace("object", "chat.completion");
   if (!out.contains("created")) out.emplace("created", 0);
@@ -387,21 +290,10 @@ std::unique_ptr<ChatStreamDecoder> OpenAICompatibleAdapter::chat_stream(
 Result<json::object> OpenAICompatibleAdapter::embedding_response(std::string_view body,
                                                                  const json::object& /*request*/,
                                                                  const Target& target) const {
-  auto parsed = core::parse_json_object(body);
-  if (!parsed) {
-    return bad_upstream(exception_name_,
-                        "invalid JSON in the embeddings response: " + parsed.error().message, body,
-                        target);
-  }
+  auto parsed = detail::parse_answer(body, "data", "embeddings",
+                                     {target.provider, exception_name_, target.model});
+  if (!parsed) return std::move(parsed).error();
   json::object& out = *parsed;
-  if (core::find(out, "error") != nullptr && core::find(out, "data") == nullptr) {
-    Error e = detail::map_stream_error(out, target.provider, exception_name_, target.model);
-    e.body = std::string(body);
-    return e;
-  }
-  if (core::get_array(out, "data") == nullptr) {
-    return bad_upstream(exception_name_, "the embeddings response has no data", body, target);
-  }
   if (!out.contains("object")) out.emplace("object", "list");
   if (!out.contains("model")) out.emplace("model", target.model);
   return std::move(out);

@@ -659,18 +659,18 @@ asio::awaitable<Result<CallResult>> Router::probe(http::Client& client,
 }
 
 asio::awaitable<Result<CallResult>> Router::chat(http::Client& client, json::object request,
-                                                 const CallOptions& options) {
+                                                 CallOptions options) {
   co_return co_await run(client, Op::chat, std::move(request), options, nullptr, nullptr);
 }
 
 asio::awaitable<Result<CallResult>> Router::embedding(http::Client& client, json::object request,
-                                                      const CallOptions& options) {
+                                                      CallOptions options) {
   co_return co_await run(client, Op::embedding, std::move(request), options, nullptr, nullptr);
 }
 
 asio::awaitable<Result<StreamResult>> Router::chat_stream(http::Client& client,
                                                           json::object request, StreamSink& sink,
-                                                          const CallOptions& options) {
+                                                          CallOptions options) {
   StreamResult result;
   auto r = co_await run(client, Op::chat_stream, std::move(request), options, &sink, &result);
   if (!r) co_return std::move(r).error();

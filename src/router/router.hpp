@@ -151,17 +151,19 @@ class Router {
   Router& operator=(const Router&) = delete;
 
   /// OpenAI chat request (body as a client sent it) -> OpenAI chat.completion.
+  // Options are taken by value: these coroutines start lazily, after a temporary argument
+  // would already be gone.
   asio::awaitable<Result<CallResult>> chat(http::Client& client, json::object request,
-                                           const CallOptions& options = {});
+                                           CallOptions options = {});
   /// Streamed chat: chunks go to `sink`. Errors before the first chunk are returned (and retried
   /// as configured); an error after it is returned too, with StreamResult lost: the caller knows
   /// from its sink whether anything was sent.
   asio::awaitable<Result<StreamResult>> chat_stream(http::Client& client, json::object request,
                                                     StreamSink& sink,
-                                                    const CallOptions& options = {});
+                                                    CallOptions options = {});
   /// OpenAI embeddings request -> OpenAI embeddings list.
   asio::awaitable<Result<CallResult>> embedding(http::Client& client, json::object request,
-                                                const CallOptions& options = {});
+                                                CallOptions options = {});
 
   /// One attempt on one deployment, no retries or fallbacks (health probes).
   asio::awaitable<Result<CallResult>> probe(http::Client& client, const Deployment& deployment,

@@ -1,5 +1,7 @@
 #include "scripted_upstream.hpp"
 
+#include <sys/socket.h>
+
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -23,6 +25,7 @@ ScriptedUpstream::ScriptedUpstream()
       acceptor_.accept(s, ec);
       if (ec || stop_) break;
       std::lock_guard lock(mu_);
+      fds_.push_back(s.native_handle());
       threads_.emplace_back([this, sock = std::move(s)]() mutable { serve(std::move(sock)); });
     }
   });
@@ -39,6 +42,8 @@ ScriptedUpstream::~ScriptedUpstream() {
   {
     std::lock_guard lock(mu_);
     ts.swap(threads_);
+    // Kept-alive client connections would block their serving threads in read() forever.
+    for (int fd : fds_) ::shutdown(fd, SHUT_RDWR);
   }
   for (auto& t : ts) {
     if (t.joinable()) t.join();

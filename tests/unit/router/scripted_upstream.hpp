@@ -54,6 +54,7 @@ class ScriptedUpstream {
   std::vector<Received> received_;
   std::atomic<bool> stop_{false};
   std::vector<std::thread> threads_;
+  std::vector<int> fds_;  // open connections, shut down by the destructor to unblock reads
 };
 
 /// A Mistral chat completion body the adapter accepts.

@@ -164,7 +164,11 @@ class ChannelSink final : public router::StreamSink {
                                  const std::vector<std::pair<std::string, std::string>>&,
                                  json::object& chunk) override {
     boost::system::error_code ec;
-    co_await state_->channel.async_send({}, StreamState::Item{std::move(chunk), false, {}},
+    // A named item, not a braced temporary inside the co_await: g++ 12 mishandles the latter.
+    // The chunk is copied into default storage so it does not depend on the decoder's memory.
+    StreamState::Item item;
+    item.chunk = json::object(chunk, json::storage_ptr());
+    co_await state_->channel.async_send(boost::system::error_code{}, std::move(item),
                                         asio::redirect_error(asio::use_awaitable, ec));
     co_return !ec;
   }
@@ -197,7 +201,7 @@ std::shared_ptr<StreamState> start_stream(const CompletionParams& params) {
           last.error = std::move(r).error();
         }
         boost::system::error_code ec;
-        co_await state->channel.async_send({}, std::move(last),
+        co_await state->channel.async_send(boost::system::error_code{}, std::move(last),
                                            asio::redirect_error(asio::use_awaitable, ec));
       },
       asio::bind_cancellation_slot(state->cancel->slot(), asio::detached));

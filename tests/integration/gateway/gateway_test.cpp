@@ -172,7 +172,8 @@ TEST_F(GatewayTest, MagistralReasoningComesBackAsReasoningContent) {
   auto r = http_request(gw->port(), "POST", "/v1/chat/completions",
                         chat_body("magistral", R"(,"reasoning_effort":"medium")"));
   ASSERT_EQ(r.status, 200) << r.body;
-  const auto& msg = parse(r.body).at("choices").at(0).at("message").as_object();
+  const auto doc = parse(r.body);
+  const auto& msg = doc.at("choices").at(0).at("message").as_object();
   ASSERT_TRUE(msg.contains("reasoning_content")) << r.body;
   EXPECT_FALSE(msg.at("reasoning_content").as_string().empty());
   EXPECT_TRUE(msg.at("content").is_string()) << "content stays a plain string";
@@ -185,7 +186,8 @@ TEST_F(GatewayTest, RequiredToolChoiceCallsATool) {
     "tool_choice":"required")";
   auto r = http_request(gw->port(), "POST", "/v1/chat/completions", chat_body("mistral-small", tools));
   ASSERT_EQ(r.status, 200) << r.body;
-  const auto& choice = parse(r.body).at("choices").at(0).as_object();
+  const auto doc = parse(r.body);
+  const auto& choice = doc.at("choices").at(0).as_object();
   EXPECT_EQ(choice.at("finish_reason").as_string(), "tool_calls");
   const auto& call = choice.at("message").at("tool_calls").at(0).as_object();
   EXPECT_EQ(call.at("type").as_string(), "function");
@@ -207,7 +209,8 @@ TEST_F(GatewayTest, EmbeddingsFloatAndBase64) {
   auto b = http_request(gw->port(), "POST", "/v1/embeddings",
                         R"({"model":"embed","input":"hello","encoding_format":"base64"})");
   ASSERT_EQ(b.status, 200) << b.body;
-  const auto& e = parse(b.body).at("data").at(0).at("embedding");
+  const auto bdoc = parse(b.body);
+  const auto& e = bdoc.at("data").at(0).at("embedding");
   ASSERT_TRUE(e.is_string());
   EXPECT_EQ(e.as_string().size(), 4 * ((1024 * 4 + 2) / 3)) << "1024 float32 in base64";
 }
@@ -286,7 +289,8 @@ TEST_F(GatewayTest, ModelsListAndRetrieve) {
   auto r = http_request(gw->port(), "GET", "/v1/models");
   ASSERT_EQ(r.status, 200);
   std::vector<std::string> ids;
-  for (const auto& m : parse(r.body).at("data").as_array()) {
+  const auto list = parse(r.body);
+  for (const auto& m : list.at("data").as_array()) {
     ids.emplace_back(m.at("id").as_string());
     EXPECT_EQ(m.at("object").as_string(), "model");
   }
@@ -297,7 +301,8 @@ TEST_F(GatewayTest, ModelsListAndRetrieve) {
   auto info = http_request(gw->port(), "GET", "/model/info");
   ASSERT_EQ(info.status, 200);
   bool saw_unserved = false;
-  for (const auto& d : parse(info.body).at("data").as_array()) {
+  const auto infos = parse(info.body);
+  for (const auto& d : infos.at("data").as_array()) {
     EXPECT_FALSE(d.at("litellm_params").as_object().contains("api_key")) << "secrets hidden";
     if (d.at("model_name").as_string() == "gemini-pro") {
       saw_unserved = true;

@@ -31,7 +31,9 @@ std::string write_temp(const std::string& name, const std::string& text) {
   return path.string();
 }
 
-json::object parse(const std::string& s) { return json::parse(s).as_object(); }
+json::object parse(const std::string& s) {
+  return json::parse(s).as_object();
+}
 
 class GatewayTest : public ::testing::Test {
  protected:
@@ -55,9 +57,10 @@ class GatewayTest : public ::testing::Test {
       config.replace(pos, 7, emulator_base());
     }
     auto path = write_temp("config-" + std::to_string(counter_++) + ".yaml", config);
-    std::vector<std::string> args{"--config", path, "--host", "127.0.0.1", "--port", "0",
-                                  "--num_workers", "2"};
-    for (auto& a : extra_args) args.push_back(a);
+    std::vector<std::string> args{"--config", path, "--host",        "127.0.0.1",
+                                  "--port",   "0",  "--num_workers", "2"};
+    for (auto& a : extra_args)
+      args.push_back(a);
     env.emplace("MISTRAL_API_KEY", "test-key");
     auto p = std::make_unique<Process>(binary_path("apps/litellm/litellm"), args, env);
     EXPECT_TRUE(p->ready()) << p->output();
@@ -116,16 +119,19 @@ TEST_F(GatewayTest, AnswersTheSeedCurlInOpenAIShape) {
   EXPECT_GT(std::stod(r.headers["x-litellm-response-cost"]), 0.0);
   EXPECT_TRUE(r.headers.count("x-litellm-overhead-duration-ms"));
   bool ratelimit = false;
-  for (const auto& [k, v] : r.headers) ratelimit |= k.starts_with("x-ratelimit-");
+  for (const auto& [k, v] : r.headers)
+    ratelimit |= k.starts_with("x-ratelimit-");
   EXPECT_TRUE(ratelimit) << "upstream rate-limit headers are passed on";
 }
 
 TEST_F(GatewayTest, PathsWorkWithAndWithoutV1AndAzureStyle) {
   auto gw = start_gateway(kBasicConfig);
-  EXPECT_EQ(http_request(gw->port(), "POST", "/chat/completions", chat_body("mistral-small")).status,
-            200);
-  auto azure = http_request(gw->port(), "POST", "/openai/deployments/mistral-small/chat/completions",
-                            R"({"messages":[{"role":"user","content":"hi"}]})");
+  EXPECT_EQ(
+      http_request(gw->port(), "POST", "/chat/completions", chat_body("mistral-small")).status,
+      200);
+  auto azure =
+      http_request(gw->port(), "POST", "/openai/deployments/mistral-small/chat/completions",
+                   R"({"messages":[{"role":"user","content":"hi"}]})");
   EXPECT_EQ(azure.status, 200) << azure.body;
 }
 
@@ -184,7 +190,8 @@ TEST_F(GatewayTest, RequiredToolChoiceCallsATool) {
   std::string tools = R"(,"tools":[{"type":"function","function":{"name":"get_weather",
     "parameters":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}}],
     "tool_choice":"required")";
-  auto r = http_request(gw->port(), "POST", "/v1/chat/completions", chat_body("mistral-small", tools));
+  auto r =
+      http_request(gw->port(), "POST", "/v1/chat/completions", chat_body("mistral-small", tools));
   ASSERT_EQ(r.status, 200) << r.body;
   const auto doc = parse(r.body);
   const auto& choice = doc.at("choices").at(0).as_object();
@@ -239,15 +246,18 @@ TEST_F(GatewayTest, BadInputIs4xxInOpenAIErrorShape) {
     std::string body;
     int status;
   };
-  for (const auto& c : std::vector<Case>{
-           {R"({"model": "mistral-small", "messages": )", 400},        // malformed JSON
-           {R"([1,2,3])", 400},                                        // not an object
-           {R"({"messages":[{"role":"user","content":"x"}]})", 400},   // no model
-           {R"({"model":"mistral-small","messages":"hi"})", 400},      // wrong type
-           {R"({"model":"mistral-small","messages":[]})", 400},        // empty
-           {R"({"model":"mistral-small","messages":[{"role":"user","content":"x"}],"stream":"yes"})", 400},
-           {R"({"model":"mistral-small","messages":[{"role":"user","content":"x"}],"temperature":"hot"})", 400},
-       }) {
+  for (
+      const auto& c : std::vector<Case>{
+          {R"({"model": "mistral-small", "messages": )", 400},       // malformed JSON
+          {R"([1,2,3])", 400},                                       // not an object
+          {R"({"messages":[{"role":"user","content":"x"}]})", 400},  // no model
+          {R"({"model":"mistral-small","messages":"hi"})", 400},     // wrong type
+          {R"({"model":"mistral-small","messages":[]})", 400},       // empty
+          {R"({"model":"mistral-small","messages":[{"role":"user","content":"x"}],"stream":"yes"})",
+           400},
+          {R"({"model":"mistral-small","messages":[{"role":"user","content":"x"}],"temperature":"hot"})",
+           400},
+      }) {
     auto r = http_request(gw->port(), "POST", "/v1/chat/completions", c.body);
     EXPECT_EQ(r.status, c.status) << c.body << " -> " << r.body;
     auto o = parse(r.body);
@@ -259,7 +269,8 @@ TEST_F(GatewayTest, BadInputIs4xxInOpenAIErrorShape) {
 }
 
 TEST_F(GatewayTest, OversizedBodyIs413) {
-  auto gw = start_gateway(kBasicConfig + std::string("general_settings:\n  max_request_size_mb: 1\n"));
+  auto gw =
+      start_gateway(kBasicConfig + std::string("general_settings:\n  max_request_size_mb: 1\n"));
   std::string big(2 * 1024 * 1024, 'a');
   auto r = http_request(gw->port(), "POST", "/v1/chat/completions",
                         chat_body("mistral-small").substr(0, 10) + big);
@@ -330,7 +341,8 @@ model_list:
   - model_name: primary
     litellm_params:
       model: mistral/mistral-small-latest
-      api_base: http://127.0.0.1:)" + std::to_string(dead) + R"(/v1
+      api_base: http://127.0.0.1:)" +
+                          std::to_string(dead) + R"(/v1
   - model_name: unserved
     litellm_params:
       model: anthropic/claude-3-haiku
@@ -416,8 +428,7 @@ TEST_F(GatewayTest, BadConfigFailsAtStartupNamingTheKey) {
   Process p(binary_path("apps/litellm/litellm"), {"--config", path, "--port", "0"});
   EXPECT_FALSE(p.ready());
   EXPECT_NE(p.terminate(SIGTERM), 0);
-  EXPECT_NE(p.output().find("model_list[0].litellm_params.model"), std::string::npos)
-      << p.output();
+  EXPECT_NE(p.output().find("model_list[0].litellm_params.model"), std::string::npos) << p.output();
 }
 
 }  // namespace

@@ -157,9 +157,9 @@ TEST_F(SdkTest, ForeignToolCallIdsAreAccepted) {
   // History from another provider: ids Mistral would reject are rewritten consistently.
   auto p = chat();
   Message assistant{.role = "assistant"};
-  assistant.tool_calls = {ToolCall{.id = "call_abc123XYZ_long_openai_id",
-                                   .function = {.name = "get_current_weather",
-                                                .arguments = R"({"location":"Paris"})"}}};
+  assistant.tool_calls = {ToolCall{
+      .id = "call_abc123XYZ_long_openai_id",
+      .function = {.name = "get_current_weather", .arguments = R"({"location":"Paris"})"}}};
   p.messages = {Message::user("Weather in Paris?"), assistant,
                 Message::tool("call_abc123XYZ_long_openai_id", R"({"temperature":"20"})")};
   p.tools = {weather_tool()};
@@ -173,14 +173,16 @@ TEST_F(SdkTest, StreamedToolCallHasIndexAndWholeArguments) {
   p.tools = {weather_tool()};
   p.tool_choice = "required";
   std::vector<ModelResponseStream> chunks;
-  for (const auto& c : completion_stream(p)) chunks.push_back(c);
+  for (const auto& c : completion_stream(p))
+    chunks.push_back(c);
   auto built = stream_chunk_builder(chunks);
   ASSERT_EQ(built.choices.at(0).message.tool_calls.size(), 1u);
   EXPECT_EQ(built.choices[0].finish_reason, "tool_calls");
   bool saw_index = false;
   for (const auto& c : chunks) {
     for (const auto& ch : c.choices) {
-      for (const auto& tc : ch.delta.tool_calls) saw_index |= tc.index.has_value();
+      for (const auto& tc : ch.delta.tool_calls)
+        saw_index |= tc.index.has_value();
     }
   }
   EXPECT_TRUE(saw_index);
@@ -199,7 +201,8 @@ TEST_F(SdkTest, MagistralReasoningEffortGivesReasoningContent) {
 
   std::string reasoning;
   for (const auto& c : completion_stream(p)) {
-    for (const auto& ch : c.choices) reasoning += ch.delta.reasoning_content.value_or("");
+    for (const auto& ch : c.choices)
+      reasoning += ch.delta.reasoning_content.value_or("");
   }
   EXPECT_FALSE(reasoning.empty()) << "streamed reasoning arrives as reasoning_content deltas";
 }
@@ -217,7 +220,8 @@ TEST_F(SdkTest, EmbeddingFloatAndBase64) {
   ASSERT_EQ(r.data.size(), 2u);
   EXPECT_EQ(r.data[0].embedding.size(), 1024u);
   double norm = 0;
-  for (float f : r.data[0].embedding) norm += double(f) * f;
+  for (float f : r.data[0].embedding)
+    norm += double(f) * f;
   EXPECT_NEAR(norm, 1.0, 1e-3);
   EXPECT_GT(r.usage.prompt_tokens, 0);
   EXPECT_GT(r.response_cost, 0.0);
@@ -338,7 +342,8 @@ TEST_F(SdkTest, AsyncFormsWorkFromTheCallersIoContext) {
         auto r = co_await acompletion(p);
         auto s = co_await acompletion_stream(p);
         int n = 0;
-        while (auto c = co_await s.next()) ++n;
+        while (auto c = co_await s.next())
+          ++n;
         auto e = co_await aembedding(ep);
         co_return r.choices.at(0).message.content.value_or("") + "|" + std::to_string(n) + "|" +
             std::to_string(e.data.size());

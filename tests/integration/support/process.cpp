@@ -41,9 +41,11 @@ Process::Process(std::string binary, std::vector<std::string> args,
 
   std::vector<std::string> argv_s;
   argv_s.push_back(binary);
-  for (auto& a : args) argv_s.push_back(a);
+  for (auto& a : args)
+    argv_s.push_back(a);
   std::vector<char*> argv;
-  for (auto& a : argv_s) argv.push_back(a.data());
+  for (auto& a : argv_s)
+    argv.push_back(a.data());
   argv.push_back(nullptr);
 
   std::map<std::string, std::string> merged;
@@ -52,11 +54,14 @@ Process::Process(std::string binary, std::vector<std::string> args,
     auto eq = kv.find('=');
     if (eq != std::string::npos) merged[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
-  for (auto& [k, v] : env) merged[k] = v;
+  for (auto& [k, v] : env)
+    merged[k] = v;
   std::vector<std::string> env_s;
-  for (auto& [k, v] : merged) env_s.push_back(k + "=" + v);
+  for (auto& [k, v] : merged)
+    env_s.push_back(k + "=" + v);
   std::vector<char*> envp;
-  for (auto& e : env_s) envp.push_back(e.data());
+  for (auto& e : env_s)
+    envp.push_back(e.data());
   envp.push_back(nullptr);
 
   int rc = posix_spawn(&pid_, binary.c_str(), &actions, nullptr, argv.data(), envp.data());
@@ -76,7 +81,8 @@ Process::Process(std::string binary, std::vector<std::string> args,
     auto pos = output_.find(ready_marker);
     if (pos != std::string::npos) {
       auto eol = output_.find('\n', pos);
-      std::string line = output_.substr(pos, eol == std::string::npos ? std::string::npos : eol - pos);
+      std::string line =
+          output_.substr(pos, eol == std::string::npos ? std::string::npos : eol - pos);
       std::smatch m;
       if (std::regex_search(line, m, url)) {
         port_ = static_cast<unsigned short>(std::stoi(m[1]));

@@ -42,7 +42,7 @@ class Process {
 };
 
 struct HttpResult {
-  int status = 0;  ///< 0: connection failed
+  int status = 0;                              ///< 0: connection failed
   std::map<std::string, std::string> headers;  ///< lower-case names
   std::string body;
   std::string error;

@@ -248,7 +248,8 @@ TEST_F(RouterTest, ContextWindowErrorsUseContextWindowFallbacks) {
   ScriptedUpstream big;
   Reply ctx;
   ctx.status = 400;
-  ctx.pieces = {R"({"object":"error","message":"Prompt contains 40000 tokens, too large for model with 32768 maximum context length","type":"invalid_request_invalid_args","param":null,"code":"3051"})"};
+  ctx.pieces = {
+      R"({"object":"error","message":"Prompt contains 40000 tokens, too large for model with 32768 maximum context length","type":"invalid_request_invalid_args","param":null,"code":"3051"})"};
   small.set_fallback(ctx);
   RouterConfig c;
   c.deployments.push_back(deployment("small", small));
@@ -282,7 +283,8 @@ TEST_F(RouterTest, WeightedShuffleFollowsWeights) {
   c.deployments.push_back(deployment("g", light));
   core::DefaultRng rng(42);
   Router r(c, clock_, rng, sleeper_);
-  for (int i = 0; i < 200; ++i) ASSERT_TRUE(chat(r, chat_request("g")).ok());
+  for (int i = 0; i < 200; ++i)
+    ASSERT_TRUE(chat(r, chat_request("g")).ok());
   EXPECT_GT(heavy.count(), 160u);
   EXPECT_GT(light.count(), 5u);
   EXPECT_EQ(heavy.count() + light.count(), 200u);
@@ -298,7 +300,8 @@ TEST_F(RouterTest, RpmLimitSendsTheOverflowElsewhere) {
   c.deployments.push_back(deployment("g", b, "b"));
   FixedRng rng(0.0);
   Router r(c, clock_, rng, sleeper_);
-  for (int i = 0; i < 5; ++i) ASSERT_TRUE(chat(r, chat_request("g")).ok());
+  for (int i = 0; i < 5; ++i)
+    ASSERT_TRUE(chat(r, chat_request("g")).ok());
   EXPECT_EQ(a.count(), 2u);
   EXPECT_EQ(b.count(), 3u);
   clock_.advance(std::chrono::minutes(1));
@@ -314,7 +317,8 @@ TEST_F(RouterTest, OrderPrefersLowerOrderThenFailsOver) {
   c.deployments.push_back(deployment("g", first, "first"));
   c.deployments.back().order = 1;
   Router r(c, clock_, core::DefaultRng::instance(), sleeper_);
-  for (int i = 0; i < 5; ++i) EXPECT_EQ(chat(r, chat_request("g"))->deployment->id, "first");
+  for (int i = 0; i < 5; ++i)
+    EXPECT_EQ(chat(r, chat_request("g"))->deployment->id, "first");
 }
 
 TEST_F(RouterTest, DeploymentDefaultParamsApplyUnlessTheRequestSetsThem) {

@@ -43,7 +43,8 @@ ScriptedUpstream::~ScriptedUpstream() {
     std::lock_guard lock(mu_);
     ts.swap(threads_);
     // Kept-alive client connections would block their serving threads in read() forever.
-    for (int fd : fds_) ::shutdown(fd, SHUT_RDWR);
+    for (int fd : fds_)
+      ::shutdown(fd, SHUT_RDWR);
   }
   for (auto& t : ts) {
     if (t.joinable()) t.join();
@@ -82,7 +83,8 @@ void ScriptedUpstream::serve(tcp::socket s) {
     {
       std::lock_guard lock(mu_);
       Received rec{std::string(req.target()), req.body(), {}};
-      for (const auto& h : req) rec.headers.emplace_back(std::string(h.name_string()), std::string(h.value()));
+      for (const auto& h : req)
+        rec.headers.emplace_back(std::string(h.name_string()), std::string(h.value()));
       received_.push_back(std::move(rec));
       if (!script_.empty()) {
         r = std::move(script_.front());
@@ -100,7 +102,8 @@ void ScriptedUpstream::serve(tcp::socket s) {
     bool sse = r.pieces.size() > 1;
     head += sse ? "Content-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n"
                 : "Content-Type: application/json\r\n";
-    for (const auto& [k, v] : r.headers) head += k + ": " + v + "\r\n";
+    for (const auto& [k, v] : r.headers)
+      head += k + ": " + v + "\r\n";
     if (!sse) {
       std::string body = r.pieces.empty() ? std::string() : r.pieces.front();
       head += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
@@ -148,9 +151,9 @@ std::vector<std::string> mistral_stream_pieces(const std::string& text) {
   out.push_back(chunk(R"({"role":"assistant","content":""})", "null", false));
   auto space = text.find(' ');
   out.push_back(chunk(R"({"content":")" + text.substr(0, space) + R"("})", "null", false));
-  out.push_back(chunk(R"({"content":")" + (space == std::string::npos ? "" : text.substr(space)) +
-                          R"("})",
-                      R"("stop")", true));
+  out.push_back(
+      chunk(R"({"content":")" + (space == std::string::npos ? "" : text.substr(space)) + R"("})",
+            R"("stop")", true));
   out.push_back("data: [DONE]\n\n");
   return out;
 }

@@ -87,8 +87,8 @@ TEST_P(RealConfig, GatewayStartsUnchangedAndListsEveryModelGroup) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Corpus, RealConfig, ::testing::ValuesIn(real_configs()),
-                         [](const auto& info) {
-                           std::string n = fs::path(info.param).stem().string();
+                         [](const auto& param_info) {
+                           std::string n = fs::path(param_info.param).stem().string();
                            std::replace_if(
                                n.begin(), n.end(),
                                [](char c) { return !std::isalnum(static_cast<unsigned char>(c)); },

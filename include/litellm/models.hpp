@@ -28,6 +28,7 @@ struct ModelInfo {
   bool supports_fim = false;
   bool supports_embedding_dimensions = false;  ///< accepts `dimensions` (output_dimension)
   std::int64_t output_vector_size = 0;         ///< embedding models: default vector length
+  std::int64_t max_output_vector_size = 0;     ///< embedding models: largest `dimensions`
 };
 
 /// Looks a model up by "provider/name" or by bare name (tried under "mistral/"). Nullopt when the

@@ -28,6 +28,8 @@ ModelInfo from_json(std::string key, const boost::json::object& o) {
   m.supports_fim = flag("supports_fim");
   m.supports_embedding_dimensions = flag("supports_embedding_dimensions");
   m.output_vector_size = core::get_int(o, "output_vector_size").value_or(0);
+  m.max_output_vector_size =
+      core::get_int(o, "max_output_vector_size").value_or(m.output_vector_size);
   return m;
 }
 

@@ -44,8 +44,7 @@ Catalog::Catalog() {
     m.embedding_dimensions = info.supports_embedding_dimensions;
     m.vector_size = info.output_vector_size > 0 ? info.output_vector_size
                                                 : (info.mode == "embedding" ? 1024 : 0);
-    // The registry has no maximum dimension field; codestral-embed documents 3072 = 2x default.
-    m.max_vector_size = m.embedding_dimensions ? 2 * m.vector_size : m.vector_size;
+    m.max_vector_size = std::max(info.max_output_vector_size, m.vector_size);
     models_.push_back(std::move(m));
   }
   // Aliases: models of the same family with the same context window and capabilities are the

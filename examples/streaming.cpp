@@ -11,7 +11,8 @@ int main() {
         .messages = {litellm::Message::user("Write a haiku about the sea.")},
         .include_usage = true,
     });
-    for (const auto& chunk : stream) std::cout << chunk << "\n";
+    for (const auto& chunk : stream)
+      std::cout << chunk << "\n";
     if (auto usage = stream.usage()) {
       std::cerr << "tokens: " << usage->total_tokens << ", cost: $" << stream.response_cost()
                 << "\n";

@@ -43,7 +43,8 @@ class ManualClock final : public Clock {
   explicit ManualClock(std::int64_t unix_start = 1'700'000'000) : unix_(unix_start) {}
   time_point now() const override { return time_point(duration(ticks_.load())); }
   std::int64_t unix_seconds() const override {
-    return unix_ + std::chrono::duration_cast<std::chrono::seconds>(duration(ticks_.load())).count();
+    return unix_ +
+           std::chrono::duration_cast<std::chrono::seconds>(duration(ticks_.load())).count();
   }
   void advance(duration d) { ticks_ += d.count(); }
 

@@ -13,14 +13,16 @@ std::optional<std::string> getenv_opt(const char* name) {
   return std::string(v);
 }
 
-bool is_env_reference(std::string_view value) noexcept { return value.starts_with(kPrefix); }
+bool is_env_reference(std::string_view value) noexcept {
+  return value.starts_with(kPrefix);
+}
 
 Result<std::string> resolve_env_reference(std::string_view value) {
   if (!is_env_reference(value)) return std::string(value);
   std::string name(value.substr(kPrefix.size()));
   if (name.empty()) {
-    return Error::make(ErrorKind::bad_request, "empty environment variable name in \"" +
-                                                   std::string(value) + "\"");
+    return Error::make(ErrorKind::bad_request,
+                       "empty environment variable name in \"" + std::string(value) + "\"");
   }
   if (auto v = getenv_opt(name.c_str())) return std::move(*v);
   return Error::make(ErrorKind::bad_request, "environment variable " + name + " is not set");

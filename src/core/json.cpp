@@ -23,8 +23,9 @@ Result<json::object> parse_json_object(std::string_view text, std::size_t max_de
   auto v = parse_json(text, max_depth);
   if (!v) return std::move(v).error();
   if (!v->is_object()) {
-    Error e = Error::make(ErrorKind::bad_request, std::string("Request body must be a JSON object, got ") +
-                                                      std::string(json_type_name(*v)));
+    Error e = Error::make(
+        ErrorKind::bad_request,
+        std::string("Request body must be a JSON object, got ") + std::string(json_type_name(*v)));
     e.code = "invalid_json";
     return e;
   }
@@ -33,14 +34,21 @@ Result<json::object> parse_json_object(std::string_view text, std::size_t max_de
 
 std::string_view json_type_name(const json::value& v) noexcept {
   switch (v.kind()) {
-    case json::kind::null: return "null";
-    case json::kind::bool_: return "boolean";
+    case json::kind::null:
+      return "null";
+    case json::kind::bool_:
+      return "boolean";
     case json::kind::int64:
-    case json::kind::uint64: return "integer";
-    case json::kind::double_: return "number";
-    case json::kind::string: return "string";
-    case json::kind::array: return "array";
-    case json::kind::object: return "object";
+    case json::kind::uint64:
+      return "integer";
+    case json::kind::double_:
+      return "number";
+    case json::kind::string:
+      return "string";
+    case json::kind::array:
+      return "array";
+    case json::kind::object:
+      return "object";
   }
   return "unknown";
 }

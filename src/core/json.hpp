@@ -37,7 +37,8 @@ inline json::value* find(json::object& o, std::string_view key) noexcept {
 /// The string at `key`, or nullopt when missing or not a string.
 inline std::optional<std::string_view> get_string(const json::object& o,
                                                   std::string_view key) noexcept {
-  if (auto* v = find(o, key); v != nullptr && v->is_string()) return std::string_view(v->get_string());
+  if (auto* v = find(o, key); v != nullptr && v->is_string())
+    return std::string_view(v->get_string());
   return std::nullopt;
 }
 

@@ -39,7 +39,8 @@ std::vector<ModelInfo> load() {
   if (!doc) return out;  // the build embeds a checked file; a unit test asserts it parses
   if (const auto* models = core::get_object(*doc, "models")) {
     for (const auto& kv : *models) {
-      if (kv.value().is_object()) out.push_back(from_json(std::string(kv.key()), kv.value().get_object()));
+      if (kv.value().is_object())
+        out.push_back(from_json(std::string(kv.key()), kv.value().get_object()));
     }
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.key < b.key; });

@@ -159,8 +159,7 @@ class Router {
   /// as configured); an error after it is returned too, with StreamResult lost: the caller knows
   /// from its sink whether anything was sent.
   asio::awaitable<Result<StreamResult>> chat_stream(http::Client& client, json::object request,
-                                                    StreamSink& sink,
-                                                    CallOptions options = {});
+                                                    StreamSink& sink, CallOptions options = {});
   /// OpenAI embeddings request -> OpenAI embeddings list.
   asio::awaitable<Result<CallResult>> embedding(http::Client& client, json::object request,
                                                 CallOptions options = {});

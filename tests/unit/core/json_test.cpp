@@ -21,7 +21,9 @@ TEST(ParseJson, RejectsMalformedTextAsBadRequest) {
   EXPECT_EQ(r.error().http_status(), 400);
 }
 
-TEST(ParseJson, RejectsTrailingGarbage) { EXPECT_FALSE(parse_json(R"({} {})").ok()); }
+TEST(ParseJson, RejectsTrailingGarbage) {
+  EXPECT_FALSE(parse_json(R"({} {})").ok());
+}
 
 TEST(ParseJson, RejectsNonObjectTopLevel) {
   auto r = parse_json_object("[1,2]");

@@ -10,10 +10,10 @@ namespace {
 
 TEST(ModelRegistry, HasEverySeedModel) {
   const std::vector<std::string> seed = {
-      "mistral-small-latest", "mistral-medium-latest", "mistral-large-2407",
-      "mistral-large-latest", "magistral-small-2506",  "magistral-medium-2506",
-      "open-mistral-7b",      "open-mixtral-8x7b",     "open-mixtral-8x22b",
-      "codestral-latest",     "open-mistral-nemo",     "open-mistral-nemo-2407",
+      "mistral-small-latest", "mistral-medium-latest",  "mistral-large-2407",
+      "mistral-large-latest", "magistral-small-2506",   "magistral-medium-2506",
+      "open-mistral-7b",      "open-mixtral-8x7b",      "open-mixtral-8x22b",
+      "codestral-latest",     "open-mistral-nemo",      "open-mistral-nemo-2407",
       "open-codestral-mamba", "codestral-mamba-latest", "mistral-embed"};
   for (const auto& name : seed) {
     auto m = model_info("mistral/" + name);
@@ -51,7 +51,8 @@ TEST(ModelRegistry, UnknownModelIsNullopt) {
 TEST(ModelRegistry, ListIsSortedAndComplete) {
   const auto& all = all_models();
   EXPECT_GE(all.size(), 58u);
-  for (std::size_t i = 1; i < all.size(); ++i) EXPECT_LT(all[i - 1].key, all[i].key);
+  for (std::size_t i = 1; i < all.size(); ++i)
+    EXPECT_LT(all[i - 1].key, all[i].key);
 }
 
 }  // namespace

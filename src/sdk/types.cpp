@@ -187,25 +187,56 @@ void merge_usage(json::object& raw, const Usage& u) {
   usage["total_tokens"] = u.total_tokens;
   raw["usage"] = std::move(usage);
 }
+
+// ModelResponse and ModelResponseStream share their header fields and choice layout; only the
+// default "object", the choice type and its message key ("message" / "delta") differ.
+template <class Response>
+json::object header_json(const Response& r) {
+  json::object o = r.raw;
+  o["id"] = r.id;
+  o["object"] = r.object;
+  o["created"] = r.created;
+  o["model"] = r.model;
+  return o;
+}
+
+json::value finish_json(const std::optional<std::string>& finish) {
+  return finish ? json::value(*finish) : json::value(nullptr);
+}
+
+template <class Response, class ChoiceT>
+Response response_from_json(const json::object& o, std::string_view default_object,
+                            std::string_view message_key, Message ChoiceT::*message) {
+  Response r;
+  r.raw = o;
+  r.id = std::string(get_string(o, "id").value_or(""));
+  r.object = std::string(get_string(o, "object").value_or(default_object));
+  r.created = get_int(o, "created").value_or(0);
+  r.model = std::string(get_string(o, "model").value_or(""));
+  if (const auto* cs = get_array(o, "choices")) {
+    for (const auto& c : *cs) {
+      if (!c.is_object()) continue;
+      const auto& co = c.get_object();
+      ChoiceT ch;
+      ch.index = static_cast<int>(get_int(co, "index").value_or(0));
+      if (const auto* m = get_object(co, message_key)) ch.*message = Message::from_json(*m);
+      ch.finish_reason = opt_string(co, "finish_reason");
+      r.choices.push_back(std::move(ch));
+    }
+  }
+  return r;
+}
 }  // namespace
 
 std::string ModelResponse::to_json() const {
-  json::object o = raw;
-  o["id"] = id;
-  o["object"] = object;
-  o["created"] = created;
-  o["model"] = model;
+  json::object o = header_json(*this);
   json::array cs;
   cs.reserve(choices.size());
   for (const auto& c : choices) {
     json::object co;
     co["index"] = c.index;
     co["message"] = c.message.to_json_object();
-    if (c.finish_reason) {
-      co["finish_reason"] = *c.finish_reason;
-    } else {
-      co["finish_reason"] = nullptr;
-    }
+    co["finish_reason"] = finish_json(c.finish_reason);
     cs.push_back(std::move(co));
   }
   o["choices"] = std::move(cs);
@@ -214,33 +245,13 @@ std::string ModelResponse::to_json() const {
 }
 
 ModelResponse ModelResponse::from_json(const json::object& o) {
-  ModelResponse r;
-  r.raw = o;
-  r.id = std::string(get_string(o, "id").value_or(""));
-  r.object = std::string(get_string(o, "object").value_or("chat.completion"));
-  r.created = get_int(o, "created").value_or(0);
-  r.model = std::string(get_string(o, "model").value_or(""));
-  if (const auto* cs = get_array(o, "choices")) {
-    for (const auto& c : *cs) {
-      if (!c.is_object()) continue;
-      const auto& co = c.get_object();
-      Choice ch;
-      ch.index = static_cast<int>(get_int(co, "index").value_or(0));
-      if (const auto* m = get_object(co, "message")) ch.message = Message::from_json(*m);
-      ch.finish_reason = opt_string(co, "finish_reason");
-      r.choices.push_back(std::move(ch));
-    }
-  }
+  auto r = response_from_json<ModelResponse>(o, "chat.completion", "message", &Choice::message);
   if (const auto* u = get_object(o, "usage")) r.usage = Usage::from_json(*u);
   return r;
 }
 
 std::string ModelResponseStream::to_json() const {
-  json::object o = raw;
-  o["id"] = id;
-  o["object"] = object;
-  o["created"] = created;
-  o["model"] = model;
+  json::object o = header_json(*this);
   json::array cs;
   for (const auto& c : choices) {
     json::object co;
@@ -250,11 +261,7 @@ std::string ModelResponseStream::to_json() const {
     if (!c.delta.content && c.delta.content_parts.empty()) delta.erase("content");
     if (c.delta.role.empty()) delta.erase("role");
     co["delta"] = std::move(delta);
-    if (c.finish_reason) {
-      co["finish_reason"] = *c.finish_reason;
-    } else {
-      co["finish_reason"] = nullptr;
-    }
+    co["finish_reason"] = finish_json(c.finish_reason);
     cs.push_back(std::move(co));
   }
   o["choices"] = std::move(cs);
@@ -263,23 +270,8 @@ std::string ModelResponseStream::to_json() const {
 }
 
 ModelResponseStream ModelResponseStream::from_json(const json::object& o) {
-  ModelResponseStream r;
-  r.raw = o;
-  r.id = std::string(get_string(o, "id").value_or(""));
-  r.object = std::string(get_string(o, "object").value_or("chat.completion.chunk"));
-  r.created = get_int(o, "created").value_or(0);
-  r.model = std::string(get_string(o, "model").value_or(""));
-  if (const auto* cs = get_array(o, "choices")) {
-    for (const auto& c : *cs) {
-      if (!c.is_object()) continue;
-      const auto& co = c.get_object();
-      StreamChoice ch;
-      ch.index = static_cast<int>(get_int(co, "index").value_or(0));
-      if (const auto* d = get_object(co, "delta")) ch.delta = Message::from_json(*d);
-      ch.finish_reason = opt_string(co, "finish_reason");
-      r.choices.push_back(std::move(ch));
-    }
-  }
+  auto r = response_from_json<ModelResponseStream>(o, "chat.completion.chunk", "delta",
+                                                   &StreamChoice::delta);
   if (const auto* u = get_object(o, "usage")) r.usage = Usage::from_json(*u);
   return r;
 }

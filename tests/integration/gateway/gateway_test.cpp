@@ -423,6 +423,66 @@ model_list:
   EXPECT_EQ(events.back(), "[DONE]") << "the stream was finished, not cut";
 }
 
+TEST_F(GatewayTest, QuickStartWithModelFlagServesEveryRequest) {
+  Process gw(binary_path("apps/litellm/litellm"),
+             {"--model", "mistral/mistral-small-latest", "--host", "127.0.0.1", "--port", "0"},
+             {{"MISTRAL_API_KEY", "k"}, {"MISTRAL_API_BASE", emulator_base()}});
+  ASSERT_TRUE(gw.ready()) << gw.output();
+  auto r = http_request(gw.port(), "POST", "/v1/chat/completions", chat_body("anything"));
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(gw.output().find("mistral/mistral-small-latest"), std::string::npos)
+      << "one startup line per route: " << gw.output();
+}
+
+TEST_F(GatewayTest, OpenAICompatibleUpstreamThroughTheOpenAIAdapter) {
+  // An `openai/` deployment with an api_base: here another gateway, a plain OpenAI-compatible
+  // server. Streaming, tools, usage and errors must come through as they do for Mistral.
+  auto inner = start_gateway(kBasicConfig);
+  auto outer = start_gateway(R"(
+model_list:
+  - model_name: proxied
+    litellm_params:
+      model: openai/mistral-small
+      api_base: http://127.0.0.1:)" +
+                             std::to_string(inner->port()) + R"(/v1
+      api_key: anything
+  - model_name: proxied-missing
+    litellm_params:
+      model: openai/no-such-group
+      api_base: http://127.0.0.1:)" +
+                             std::to_string(inner->port()) + R"(/v1
+      api_key: anything
+)");
+  auto plain = http_request(outer->port(), "POST", "/v1/chat/completions", chat_body("proxied"));
+  ASSERT_EQ(plain.status, 200) << plain.body;
+  auto doc = parse(plain.body);
+  EXPECT_GT(doc.at("usage").at("total_tokens").to_number<int64_t>(), 0);
+
+  auto stream = http_request(
+      outer->port(), "POST", "/v1/chat/completions",
+      chat_body("proxied", R"(,"stream":true,"stream_options":{"include_usage":true})"));
+  ASSERT_EQ(stream.status, 200) << stream.body;
+  auto events = sse_data(stream.body);
+  ASSERT_GE(events.size(), 3u);
+  EXPECT_EQ(events.back(), "[DONE]");
+  auto usage_chunk = parse(events[events.size() - 2]);
+  EXPECT_TRUE(usage_chunk.at("choices").as_array().empty());
+
+  std::string tools = R"(,"tools":[{"type":"function","function":{"name":"f",
+    "parameters":{"type":"object","properties":{"x":{"type":"string"}},"required":["x"]}}}],
+    "tool_choice":"required")";
+  auto tool =
+      http_request(outer->port(), "POST", "/v1/chat/completions", chat_body("proxied", tools));
+  ASSERT_EQ(tool.status, 200) << tool.body;
+  auto tdoc = parse(tool.body);
+  EXPECT_EQ(tdoc.at("choices").at(0).at("finish_reason").as_string(), "tool_calls");
+
+  auto err =
+      http_request(outer->port(), "POST", "/v1/chat/completions", chat_body("proxied-missing"));
+  EXPECT_EQ(err.status, 400) << err.body;
+  EXPECT_TRUE(parse(err.body).contains("error"));
+}
+
 TEST_F(GatewayTest, BadConfigFailsAtStartupNamingTheKey) {
   auto path = write_temp("bad.yaml", "model_list:\n  - model_name: x\n    litellm_params: {}\n");
   Process p(binary_path("apps/litellm/litellm"), {"--config", path, "--port", "0"});

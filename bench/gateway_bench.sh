@@ -38,7 +38,7 @@ trap cleanup EXIT
 wait_port() {  # log-file -> prints port once "listening on" appears
   for _ in $(seq 400); do
     if grep -q "listening on" "$1" 2>/dev/null; then
-      grep -o 'http://[0-9.]*:[0-9]*' "$1" | head -1 | sed 's/.*://'
+      grep "listening on" "$1" | head -1 | grep -o 'http://[0-9.]*:[0-9]*' | sed 's/.*://'
       return 0
     fi
     sleep 0.025
@@ -187,5 +187,5 @@ for i in 1 2 3 4 5; do
   starts+=($(( (s1 - s0) / 1000 )))
 done
 printf '  cold start to first answered request: median %s ms (5 runs; first run %s ms)\n' \
-  "$(python3 -c "import statistics; print(round(statistics.median([${starts[*]// /,}])/1000,1))")" \
+  "$(python3 -c "import statistics; print(round(statistics.median([$(IFS=,; echo "${starts[*]}")])/1000,1))")" \
   "$(python3 -c "print(round($(( (t1 - t0) / 1000 ))/1000,1))")"

@@ -371,9 +371,10 @@ milliseconds Router::backoff(int attempt, const Error& e) {
   return wait;
 }
 
-void Router::record_success(const Deployment& d, milliseconds latency, std::int64_t tokens) {
+void Router::record_success(const Deployment& d, std::chrono::microseconds latency,
+                            std::int64_t tokens) {
   auto& s = state(d);
-  const double l = static_cast<double>(latency.count());
+  const double l = static_cast<double>(latency.count()) / 1000.0;
   double prev = s.latency_ms.load();
   s.latency_ms.store(prev == 0.0 ? l : prev * 0.8 + l * 0.2);
   s.tokens_this_minute += tokens;
@@ -477,7 +478,7 @@ asio::awaitable<Result<CallResult>> Router::call_once(http::Client& client, Op o
 
   if (!streaming) {
     auto res = co_await client.send(std::move(creq));
-    auto elapsed = std::chrono::duration_cast<milliseconds>(clock_.now() - started);
+    auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(clock_.now() - started);
     if (!res) co_return with_context(std::move(res).error(), d, requested);
     if (!is_2xx(res->status)) {
       co_return with_context(adapter.map_error(res->status, res->body, res->headers, target), d,
@@ -532,7 +533,8 @@ asio::awaitable<Result<CallResult>> Router::call_once(http::Client& client, Op o
     if (!piece) co_return with_context(std::move(piece).error(), d, requested);
     if (first) {
       first = false;
-      record_success(d, std::chrono::duration_cast<milliseconds>(clock_.now() - started), 0);
+      record_success(
+          d, std::chrono::duration_cast<std::chrono::microseconds>(clock_.now() - started), 0);
     }
     if (piece->empty()) break;
     if (auto fed = decoder->feed(*piece, chunks); !fed) {

@@ -110,7 +110,7 @@ struct CallResult {
   double cost = 0;                                                    ///< USD
   std::vector<std::pair<std::string, std::string>> upstream_headers;  ///< x-ratelimit-* etc.
   int attempts = 1;
-  milliseconds upstream_time{0};  ///< time spent waiting for the upstream (for overhead)
+  std::chrono::microseconds upstream_time{0};  ///< waiting for the upstream (for overhead)
 };
 
 /// Receives a stream. The router calls on_chunk for every OpenAI chunk, in order; the first call
@@ -196,7 +196,7 @@ class Router {
                                           const CallOptions& options, StreamSink* sink,
                                           StreamResult* stream_result);
   milliseconds backoff(int attempt, const Error& e);
-  void record_success(const Deployment& d, milliseconds latency, std::int64_t tokens);
+  void record_success(const Deployment& d, std::chrono::microseconds latency, std::int64_t tokens);
   void record_failure(const Deployment& d, const Error& e, std::size_t group_size);
   Result<Deployment> adhoc_deployment(std::string_view model, const CallOptions& options) const;
   DeploymentState& state(const Deployment& d) const;

@@ -1,22 +1,38 @@
 #include "core/json.hpp"
 
 #include <cmath>
+#include <memory>
+#include <vector>
 
 namespace litellm::core {
 
 Result<json::value> parse_json(std::string_view text, std::size_t max_depth) {
-  json::parse_options opts;
-  opts.max_depth = max_depth;
-  json::stream_parser p({}, opts);
+  // A parser owns a sizeable internal stack; building one per call cost more than parsing a
+  // typical request body. Each thread keeps one per depth limit in use (in practice one).
+  struct Cached {
+    std::size_t depth;
+    json::parser parser;
+  };
+  thread_local std::vector<std::unique_ptr<Cached>> cache;
+  json::parser* p = nullptr;
+  for (auto& c : cache) {
+    if (c->depth == max_depth) p = &c->parser;
+  }
+  if (p == nullptr) {
+    json::parse_options opts;
+    opts.max_depth = max_depth;
+    cache.push_back(std::make_unique<Cached>(Cached{max_depth, json::parser({}, opts)}));
+    p = &cache.back()->parser;
+  }
+  p->reset();
   boost::system::error_code ec;
-  p.write(text.data(), text.size(), ec);
-  if (!ec) p.finish(ec);
+  p->write(text.data(), text.size(), ec);
   if (ec) {
     Error e = Error::make(ErrorKind::bad_request, "Invalid JSON in request body: " + ec.message());
     e.code = "invalid_json";
     return e;
   }
-  return p.release();
+  return p->release();
 }
 
 Result<json::object> parse_json_object(std::string_view text, std::size_t max_depth) {

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cerrno>
 #include <deque>
+#include <map>
 #include <optional>
 #include <tuple>
 #include <unordered_map>
@@ -582,7 +583,19 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
     return c;
   }
 
+  // A gateway sends every request of a deployment to the same few URLs: parsing each one once
+  // (Boost.URL, proxy rules) instead of per request is a measurable part of the hot path.
   Result<Route> route_for(std::string_view url) const {
+    if (auto it = route_cache_.find(url); it != route_cache_.end()) return it->second;
+    auto r = compute_route(url);
+    if (r) {
+      if (route_cache_.size() >= 256) route_cache_.clear();  // bounded; rebuilt on demand
+      route_cache_.emplace(std::string(url), *r);
+    }
+    return r;
+  }
+
+  Result<Route> compute_route(std::string_view url) const {
     auto target = detail::parse_target(url);
     if (!target) return target.error();
     Route r;
@@ -1000,6 +1013,7 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
   std::unordered_map<std::string, std::deque<std::unique_ptr<Connection>>> pools;
   core::Clock::time_point next_sweep{};
   ClientStats stats;
+  mutable std::map<std::string, Route, std::less<>> route_cache_;  // url -> parsed route
 };
 
 class StreamImpl final : public ResponseStream {

@@ -34,17 +34,21 @@ bool is_2xx(unsigned s) {
 
 std::vector<std::pair<std::string, std::string>> pass_through_headers(
     const boost::beast::http::fields& f) {
+  // Rate-limit headers are what LiteLLM's proxy forwards to clients verbatim (lower-cased).
+  constexpr std::string_view kPrefix = "x-ratelimit-";
+  auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& h : f) {
     std::string_view name = h.name_string();
-    // Rate-limit headers are what LiteLLM's proxy forwards to clients verbatim.
-    if (name.size() > 12 && (name.starts_with("x-ratelimit-") || name.starts_with("X-RateLimit-") ||
-                             name.starts_with("x-RateLimit-"))) {
-      std::string lower(name);
-      std::transform(lower.begin(), lower.end(), lower.begin(),
-                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-      out.emplace_back(std::move(lower), std::string(h.value()));
-    }
+    if (name.size() <= kPrefix.size()) continue;
+    bool match = true;
+    for (std::size_t i = 0; i < kPrefix.size() && match; ++i)
+      match = lower(name[i]) == kPrefix[i];
+    if (!match) continue;
+    std::string key(name);
+    for (auto& c : key)
+      c = lower(c);
+    out.emplace_back(std::move(key), std::string(h.value()));
   }
   return out;
 }

@@ -10,6 +10,7 @@ Result<json::value> parse_json(std::string_view text, std::size_t max_depth) {
   // A parser owns a sizeable internal stack; building one per call cost more than parsing a
   // typical request body. Each thread keeps one per depth limit in use (in practice one).
   struct Cached {
+    Cached(std::size_t d, const json::parse_options& o) : depth(d), parser({}, o) {}
     std::size_t depth;
     json::parser parser;
   };
@@ -21,7 +22,7 @@ Result<json::value> parse_json(std::string_view text, std::size_t max_depth) {
   if (p == nullptr) {
     json::parse_options opts;
     opts.max_depth = max_depth;
-    cache.push_back(std::make_unique<Cached>(Cached{max_depth, json::parser({}, opts)}));
+    cache.push_back(std::make_unique<Cached>(max_depth, opts));
     p = &cache.back()->parser;
   }
   p->reset();

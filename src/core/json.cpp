@@ -1,12 +1,13 @@
 #include "core/json.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <vector>
 
 namespace litellm::core {
 
-Result<json::value> parse_json(std::string_view text, std::size_t max_depth) {
+Result<json::value> parse_json(std::string_view text, std::size_t max_depth, json::storage_ptr sp) {
   // A parser owns a sizeable internal stack; building one per call cost more than parsing a
   // typical request body. Each thread keeps one per depth limit in use (in practice one).
   struct Cached {
@@ -25,7 +26,7 @@ Result<json::value> parse_json(std::string_view text, std::size_t max_depth) {
     cache.push_back(std::make_unique<Cached>(max_depth, opts));
     p = &cache.back()->parser;
   }
-  p->reset();
+  p->reset(std::move(sp));
   boost::system::error_code ec;
   p->write(text.data(), text.size(), ec);
   if (ec) {
@@ -36,8 +37,9 @@ Result<json::value> parse_json(std::string_view text, std::size_t max_depth) {
   return p->release();
 }
 
-Result<json::object> parse_json_object(std::string_view text, std::size_t max_depth) {
-  auto v = parse_json(text, max_depth);
+Result<json::object> parse_json_object(std::string_view text, std::size_t max_depth,
+                                       json::storage_ptr sp) {
+  auto v = parse_json(text, max_depth, std::move(sp));
   if (!v) return std::move(v).error();
   if (!v->is_object()) {
     Error e = Error::make(
@@ -47,6 +49,13 @@ Result<json::object> parse_json_object(std::string_view text, std::size_t max_de
     return e;
   }
   return std::move(v->get_object());
+}
+
+json::storage_ptr document_storage(std::size_t text_size) {
+  // The parsed form of a small chat body takes about twice its text; larger blocks follow
+  // geometrically when that guess is short.
+  const std::size_t first = std::clamp<std::size_t>(text_size * 2, 1024, std::size_t{1} << 20);
+  return json::make_shared_resource<json::monotonic_resource>(first);
 }
 
 std::string_view json_type_name(const json::value& v) noexcept {

@@ -15,11 +15,21 @@ namespace litellm::core {
 namespace json = boost::json;
 
 /// Parses untrusted JSON text. Depth is limited (64) so hostile nesting cannot exhaust the stack;
-/// any syntax error is a bad_request Error whose message says where it failed.
-Result<json::value> parse_json(std::string_view text, std::size_t max_depth = 64);
+/// any syntax error is a bad_request Error whose message says where it failed. The result's
+/// memory comes from `sp` (the default heap when null).
+Result<json::value> parse_json(std::string_view text, std::size_t max_depth = 64,
+                               json::storage_ptr sp = {});
 
 /// Like parse_json, but the top level must be an object.
-Result<json::object> parse_json_object(std::string_view text, std::size_t max_depth = 64);
+Result<json::object> parse_json_object(std::string_view text, std::size_t max_depth = 64,
+                                       json::storage_ptr sp = {});
+
+/// Storage for a document that is parsed, read and dropped as a whole (a request or response
+/// body on the hot path): one reference-counted bump allocator sized from the text, so a parse
+/// costs two heap allocations instead of one per key, string, object and array (Boost.JSON
+/// allocates every object key separately). Values keep the storage alive; nothing is freed
+/// until the last of them goes, so use it only for documents whose lifetime is one call.
+json::storage_ptr document_storage(std::size_t text_size);
 
 /// "string", "number", "integer", "boolean", "object", "array" or "null", for error messages.
 std::string_view json_type_name(const json::value& v) noexcept;

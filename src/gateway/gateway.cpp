@@ -45,12 +45,24 @@ std::string new_call_id() {
   // UUID v4 layout.
   a = (a & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;
   b = (b & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;
-  char out[37];
-  std::snprintf(out, sizeof out, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(a >> 32),
-                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xffff),
-                static_cast<unsigned>(b >> 48),
-                static_cast<unsigned long long>(b & 0xffffffffffffULL));
-  return std::string(out, 36);
+  // Hex by hand: snprintf was a visible share of a proxied request's CPU.
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(36, '-');
+  std::size_t pos = 0;
+  auto put = [&](std::uint64_t bits, int digits) {
+    for (int i = digits - 1; i >= 0; --i)
+      out[pos++] = kHex[(bits >> (4 * i)) & 0xf];
+  };
+  put(a >> 32, 8);
+  ++pos;
+  put(a >> 16, 4);
+  ++pos;
+  put(a, 4);
+  ++pos;
+  put(b >> 48, 4);
+  ++pos;
+  put(b, 12);
+  return out;
 }
 
 std::string format_double(double v) {
@@ -61,9 +73,12 @@ std::string format_double(double v) {
 }
 
 std::string format_ms(SteadyClock::duration d) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3f", std::chrono::duration<double, std::milli>(d).count());
-  return buf;
+  char buf[48];
+  auto [end, ec] =
+      std::to_chars(buf, buf + sizeof buf, std::chrono::duration<double, std::milli>(d).count(),
+                    std::chars_format::fixed, 3);
+  if (ec != std::errc()) return "0.000";
+  return std::string(buf, end);
 }
 
 // Appends the JSON text of `v` to `out` without an intermediate string.
@@ -149,7 +164,7 @@ struct Gateway::Impl {
   // ---- request parsing shared by chat and embeddings ----
 
   Result<json::object> parse_body(const http::ServerRequest& req, const Route& route) {
-    auto body = core::parse_json_object(req.body());
+    auto body = core::parse_json_object(req.body(), 64, core::document_storage(req.body().size()));
     if (!body) return std::move(body).error();
     json::object& o = *body;
     if (!options.force_model.empty()) {

@@ -6,6 +6,7 @@
 #include <array>
 #include <cctype>
 #include <cerrno>
+#include <charconv>
 #include <deque>
 #include <map>
 #include <optional>
@@ -25,13 +26,16 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/rfc7230.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
@@ -47,7 +51,14 @@ namespace {
 namespace ssl = boost::asio::ssl;
 using tcp = boost::asio::ip::tcp;
 using Steady = std::chrono::steady_clock;
-using Request = bhttp::request<bhttp::string_body>;
+
+// A request ready to send (see ClientCore::build_message).
+struct Outgoing {
+  bhttp::verb method = bhttp::verb::get;
+  bool keep_alive = true;  // false when the caller sent "Connection: close"
+  std::string head;
+  std::string body;
+};
 using Parser = bhttp::response_parser<bhttp::buffer_body>;
 using std::chrono::milliseconds;
 
@@ -617,20 +628,33 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
     return r;
   }
 
-  static Result<Request> build_message(ClientRequest& req, const Route& route) {
+  // The request as it goes on the wire: the head is written straight into one string (no
+  // per-field allocation, no Beast serializer walk) and sent with the body in one gather write.
+  static Result<Outgoing> build_message(ClientRequest& req, const Route& route) {
     if (req.method == bhttp::verb::unknown) {
       return Error::make(ErrorKind::bad_request, "unknown HTTP method");
     }
-    Request msg;
-    msg.method(req.method);
-    msg.version(11);
+    Outgoing out;
+    out.method = req.method;
+    std::string& h = out.head;
+    h.reserve(256 + route.target.target.size());
+    const auto method = bhttp::to_string(req.method);
+    h.append(method.data(), method.size());
+    h += ' ';
     if (route.proxy && !route.target.tls) {
-      msg.target("http://" + route.target.host_header() + route.target.target);
-    } else {
-      msg.target(route.target.target);
+      h += "http://";
+      h += route.target.host_header();
     }
+    h += route.target.target;
+    h += " HTTP/1.1\r\n";
     bool has_host = false;
     bool has_agent = false;
+    auto add = [&h](std::string_view name, std::string_view value) {
+      h += name;
+      h += ": ";
+      h += value;
+      h += "\r\n";
+    };
     for (const auto& [name, value] : req.headers) {
       if (!valid_header_name(name)) {
         return Error::make(ErrorKind::bad_request, "request header name is not an HTTP token");
@@ -640,24 +664,35 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
         return Error::make(ErrorKind::bad_request,
                            "value of request header '" + name + "' contains CR, LF or NUL");
       }
-      const bhttp::field f = bhttp::string_to_field(name);
-      if (f == bhttp::field::content_length || f == bhttp::field::transfer_encoding) continue;
-      has_host = has_host || f == bhttp::field::host;
-      has_agent = has_agent || f == bhttp::field::user_agent;
-      if (f == bhttp::field::unknown) {
-        msg.insert(name, value);
-      } else {
-        msg.insert(f, value);
+      if (beast::iequals(name, "content-length") || beast::iequals(name, "transfer-encoding")) {
+        continue;  // framing is ours to decide
       }
+      has_host = has_host || beast::iequals(name, "host");
+      has_agent = has_agent || beast::iequals(name, "user-agent");
+      if (beast::iequals(name, "connection")) {
+        for (const auto& token : bhttp::token_list(value)) {
+          if (beast::iequals(token, "close")) out.keep_alive = false;
+        }
+      }
+      add(name, value);
     }
-    if (!has_host) msg.set(bhttp::field::host, route.target.host_header());
-    if (!has_agent) msg.set(bhttp::field::user_agent, kUserAgent);
+    if (!has_host) add("Host", route.target.host_header());
+    if (!has_agent) add("User-Agent", kUserAgent);
     if (route.proxy && !route.target.tls && !route.proxy_auth.empty()) {
-      msg.set(bhttp::field::proxy_authorization, route.proxy_auth);
+      add("Proxy-Authorization", route.proxy_auth);
     }
-    msg.body() = std::move(req.body);
-    msg.prepare_payload();
-    return msg;
+    // As Beast's prepare_payload: a length whenever there is a body, and for the methods that
+    // expect one even when it is empty.
+    if (!req.body.empty() || req.method == bhttp::verb::post || req.method == bhttp::verb::put ||
+        req.method == bhttp::verb::options) {
+      char digits[24];
+      auto [end, ec] = std::to_chars(digits, digits + sizeof digits, req.body.size());
+      static_cast<void>(ec);  // 24 characters hold any size
+      add("Content-Length", std::string_view(digits, static_cast<std::size_t>(end - digits)));
+    }
+    h += "\r\n";
+    out.body = std::move(req.body);
+    return out;
   }
 
   // ---- pool ----
@@ -898,7 +933,7 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
   }
 
   // Sends the request and reads the response header, on a pooled connection when one is idle.
-  asio::awaitable<Result<Opened>> start(const Route& route, const Request& msg,
+  asio::awaitable<Result<Opened>> start(const Route& route, const Outgoing& msg,
                                         const ClientRequest& req, Steady::time_point deadline) {
     // Attempt 1 is always on a fresh connection, so there are at most two.
     for (int attempt = 0; attempt < 2; ++attempt) {
@@ -915,8 +950,9 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
       }
       Connection& c = *conn;
       c.tcp().expires_at(deadline);
+      const std::array<asio::const_buffer, 2> wire{asio::buffer(msg.head), asio::buffer(msg.body)};
       auto [wec, wn] =
-          co_await c.visit([&](auto& s) { return bhttp::async_write(s, msg, kAwaitTuple); });
+          co_await c.visit([&](auto& s) { return asio::async_write(s, wire, kAwaitTuple); });
       if (wec) {
         if (reused && is_stale_error(wec)) {
           ++stats.stale_retries;
@@ -930,7 +966,7 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
         Parser& p = c.parser.emplace();
         p.header_limit(kHeaderLimit);
         p.body_limit(req.body_limit);
-        if (msg.method() == bhttp::verb::head) p.skip(true);
+        if (msg.method == bhttp::verb::head) p.skip(true);
         c.tcp().expires_at(deadline);
         auto [ec, n] = co_await c.visit(
             [&](auto& s) { return bhttp::async_read_header(s, c.buffer, p, kAwaitTuple); });
@@ -960,7 +996,7 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
 
   struct Exchange {
     Route route;
-    Request msg;
+    Outgoing msg;
     Opened opened;
     Steady::time_point deadline;
   };
@@ -993,7 +1029,7 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
     if (ec) {
       co_return io_error(ex->route, "reading the response", ec, req.timeout, req.body_limit);
     }
-    if (c.parser->keep_alive() && ex->msg.keep_alive() && c.buffer.size() == 0) {
+    if (c.parser->keep_alive() && ex->msg.keep_alive && c.buffer.size() == 0) {
       release(std::move(ex->opened.conn));
     }
     co_return res;
@@ -1123,7 +1159,7 @@ class StreamImpl final : public ResponseStream {
 asio::awaitable<Result<std::unique_ptr<ResponseStream>>> ClientCore::open(ClientRequest req) {
   auto ex = co_await begin(req);
   if (!ex) co_return std::move(ex).error();
-  const bool keep_alive = ex->msg.keep_alive();
+  const bool keep_alive = ex->msg.keep_alive;
   std::unique_ptr<ResponseStream> stream =
       std::make_unique<StreamImpl>(shared_from_this(), std::move(ex->route), std::move(ex->opened),
                                    keep_alive, req.timeout, req.body_limit);

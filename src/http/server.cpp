@@ -27,9 +27,8 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/rfc7230.hpp>
-#include <boost/beast/http/serializer.hpp>
-#include <boost/beast/http/write.hpp>
 
+#include "http/head.hpp"
 #include "litellm/error.hpp"
 
 namespace litellm::http {
@@ -285,6 +284,7 @@ class Connection final : public ResponseWriter, public std::enable_shared_from_t
   std::uint32_t timer_generation_ = 0;
   unsigned request_version_ = 11;
   std::array<char, 24> chunk_head_{};
+  std::string head_;  // the response head being written; its capacity is reused per request
 
   bool linked_ = false;
   bool open_ = true;
@@ -630,15 +630,11 @@ asio::awaitable<void> Connection::send(ServerResponse res) {
   if (gone_ || !open_) co_return;
   prepare_response(res);
   // Written inline, not through a helper coroutine: one frame fewer per request.
+  write_head(head_, res.base());
+  std::array<asio::const_buffer, 2> buffers{asio::buffer(head_), asio::buffer(res.body())};
+  if (request_head_) buffers[1] = asio::const_buffer();
   begin_write();
-  bhttp::serializer<false, bhttp::string_body> sr{res};
-  beast::error_code ec;
-  std::size_t n = 0;
-  if (request_head_) {
-    std::tie(ec, n) = co_await bhttp::async_write_header(socket_, sr, kNothrow);
-  } else {
-    std::tie(ec, n) = co_await bhttp::async_write(socket_, sr, kNothrow);
-  }
+  auto [ec, n] = co_await asio::async_write(socket_, buffers, kNothrow);
   end_write(ec);
 }
 
@@ -664,9 +660,9 @@ asio::awaitable<bool> Connection::start_stream(bhttp::response_header<> header) 
   }
   msg.keep_alive(keep_alive_);
 
+  write_head(head_, msg.base());
   begin_write();
-  bhttp::serializer<false, bhttp::empty_body> sr{msg};
-  auto [ec, n] = co_await bhttp::async_write_header(socket_, sr, kNothrow);
+  auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(head_), kNothrow);
   if (!end_write(ec)) co_return false;
   if (request_head_) {
     stream_finished_ = true;  // a HEAD answer has no body

@@ -49,6 +49,7 @@ wait_port() {  # log-file -> prints port once "listening on" appears
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+sys_ticks() { awk '{print $15}' "/proc/$1/stat"; }
 
 # ---- upstream: the emulator, one thread -----------------------------------------------------
 "$emulator_bin" --port 0 --threads 1 >"$tmp/emu.log" 2>&1 &
@@ -128,17 +129,26 @@ wrk_rps() {  # port -> requests/s
 
 echo "== throughput (wrk, 1 thread, $conns connections, ${duration}s each; gateway workers: $workers)"
 direct_rps=$(wrk_rps "$emu_port")
+ng_worker=$(pgrep -P "$(cat "$tmp/nginx.pid")" | head -1)
+n0=$(cpu_ticks "$ng_worker"); ns0=$(sys_ticks "$ng_worker")
 nginx_rps=$(wrk_rps "$ng_port")
-c0=$(cpu_ticks "$gw_pid")
+n1=$(cpu_ticks "$ng_worker"); ns1=$(sys_ticks "$ng_worker")
+ng_requests=$(awk '/requests in/ {print $1}' "$tmp/wrk.out")
+c0=$(cpu_ticks "$gw_pid"); cs0=$(sys_ticks "$gw_pid")
 gateway_rps=$(wrk_rps "$gw_port")
-c1=$(cpu_ticks "$gw_pid")
+c1=$(cpu_ticks "$gw_pid"); cs1=$(sys_ticks "$gw_pid")
 gw_loaded_rss=$(rss_kb "$gw_pid")
 gw_requests=$(awk '/requests in/ {print $1}' "$tmp/wrk.out")
 hz=$(getconf CLK_TCK)
-cpu_us=$(python3 -c "print(round(($c1-$c0)/$hz*1e6/max(1,$gw_requests),1))")
+per_req() { python3 -c "print(round(($2-$1)/$hz*1e6/max(1,$3),1))"; }
+cpu_us=$(per_req "$c0" "$c1" "$gw_requests"); sys_us=$(per_req "$cs0" "$cs1" "$gw_requests")
+ng_cpu_us=$(per_req "$n0" "$n1" "$ng_requests"); ng_sys_us=$(per_req "$ns0" "$ns1" "$ng_requests")
 printf '  %-8s %10s req/s\n' direct "$direct_rps" nginx "$nginx_rps" gateway "$gateway_rps"
 printf '  gateway / nginx = %s\n' "$(python3 -c "print(round($gateway_rps/$nginx_rps,2))")"
-printf '  gateway CPU per request: %s us (user+sys over %s requests)\n' "$cpu_us" "$gw_requests"
+printf '  gateway CPU per request: %s us, of which %s us in the kernel (over %s requests)\n' \
+  "$cpu_us" "$sys_us" "$gw_requests"
+printf '  nginx worker CPU per request: %s us, of which %s us in the kernel (over %s requests)\n' \
+  "$ng_cpu_us" "$ng_sys_us" "$ng_requests"
 
 rate=$(python3 -c "print(int($gateway_rps/2))")
 echo "== latency at half of the gateway's saturation ($rate req/s, open loop, loadgen)"
@@ -171,7 +181,6 @@ EOF
 echo "== memory and start"
 printf '  gateway RSS idle %s MB, after load %s MB\n' \
   "$(python3 -c "print(round($gw_idle_rss/1024,1))")" "$(python3 -c "print(round($gw_loaded_rss/1024,1))")"
-ng_worker=$(pgrep -P "$(cat "$tmp/nginx.pid")" | head -1)
 printf '  nginx worker RSS %s MB, emulator RSS %s MB\n' \
   "$(python3 -c "print(round($(rss_kb "$ng_worker")/1024,1))")" "$(python3 -c "print(round($(rss_kb "$emu_pid")/1024,1))")"
 starts=()

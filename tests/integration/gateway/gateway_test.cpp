@@ -10,6 +10,7 @@
 #include <fstream>
 #include <future>
 #include <memory>
+#include <regex>
 #include <string>
 #include <thread>
 
@@ -114,10 +115,15 @@ TEST_F(GatewayTest, AnswersTheSeedCurlInOpenAIShape) {
             usage.at("prompt_tokens").to_number<int64_t>() +
                 usage.at("completion_tokens").to_number<int64_t>());
   // LiteLLM's response headers.
-  EXPECT_EQ(r.headers["x-litellm-call-id"].size(), 36u);
+  EXPECT_TRUE(std::regex_match(
+      r.headers["x-litellm-call-id"],
+      std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
+      << "a UUID v4, as LiteLLM's: " << r.headers["x-litellm-call-id"];
   EXPECT_FALSE(r.headers["x-litellm-model-id"].empty());
   EXPECT_GT(std::stod(r.headers["x-litellm-response-cost"]), 0.0);
-  EXPECT_TRUE(r.headers.count("x-litellm-overhead-duration-ms"));
+  EXPECT_TRUE(std::regex_match(r.headers["x-litellm-overhead-duration-ms"],
+                               std::regex("[0-9]+\\.[0-9]{3}")))
+      << r.headers["x-litellm-overhead-duration-ms"];
   bool ratelimit = false;
   for (const auto& [k, v] : r.headers)
     ratelimit |= k.starts_with("x-ratelimit-");

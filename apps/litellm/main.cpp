@@ -88,6 +88,11 @@ int main(int argc, char** argv) {
   }
   if (cfg->model_list.empty()) spdlog::warn("no models configured (pass --config or --model)");
 
+  // Handlers first: a supervisor may send SIGTERM the moment it reads the "listening" line, and
+  // that must drain, not kill.
+  boost::asio::io_context signals_ctx(1);
+  boost::asio::signal_set signals(signals_ctx, SIGINT, SIGTERM);
+
   gateway::Gateway gw(*cfg, opts);
   auto port = gw.start();
   if (!port) {
@@ -111,8 +116,6 @@ int main(int argc, char** argv) {
               static_cast<unsigned>(*port));
   std::fflush(stdout);
 
-  boost::asio::io_context signals_ctx(1);
-  boost::asio::signal_set signals(signals_ctx, SIGINT, SIGTERM);
   int got = 0;
   signals.async_wait([&](const boost::system::error_code& ec, int sig) {
     if (!ec) got = sig;

@@ -548,8 +548,8 @@ Result<json::object> parse_answer(std::string_view body, std::string_view list_k
   return parsed;
 }
 
-json::object openai_usage(const json::object& upstream) {
-  json::object u;
+json::object openai_usage(const json::object& upstream, json::storage_ptr sp) {
+  json::object u(std::move(sp));
   u.reserve(5);
   const std::int64_t prompt = core::get_int(upstream, "prompt_tokens").value_or(0);
   const std::int64_t completion = core::get_int(upstream, "completion_tokens").value_or(0);

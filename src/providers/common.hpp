@@ -87,7 +87,7 @@ Result<json::object> parse_answer(std::string_view body, std::string_view list_k
 
 /// Usage in OpenAI's shape: prompt_tokens, completion_tokens, total_tokens (computed when
 /// missing), plus prompt_tokens_details / completion_tokens_details when the upstream sent them.
-json::object openai_usage(const json::object& upstream);
+json::object openai_usage(const json::object& upstream, json::storage_ptr sp = {});
 
 /// Sets fn["arguments"] as OpenAI clients need it: always a string (objects serialised, null ->
 /// "{}"). The string is created in `fn`'s storage, whatever storage `args` lives in.

@@ -13,13 +13,15 @@ namespace {
 
 namespace json = boost::json;
 
-json::array openai_tool_calls(const json::array& calls) {
-  json::array out;
+// Every value is built in `sp`, the parsed answer's storage: building the response is bump
+// allocation, and nothing is copied when the pieces are put together.
+json::array openai_tool_calls(const json::array& calls, const json::storage_ptr& sp) {
+  json::array out(sp);
   out.reserve(calls.size());
   for (const auto& c : calls) {
     if (!c.is_object()) continue;
     const auto& o = c.get_object();
-    json::object fn;
+    json::object fn(sp);
     fn.reserve(2);
     const json::object* f = core::get_object(o, "function");
     if (f != nullptr) {
@@ -27,7 +29,7 @@ json::array openai_tool_calls(const json::array& calls) {
     }
     const json::value* args = f != nullptr ? core::find(*f, "arguments") : nullptr;
     detail::emplace_arguments(fn, args);
-    json::object call;
+    json::object call(sp);
     call.reserve(3);
     if (auto id = core::get_string(o, "id")) call.emplace("id", *id);
     call.emplace("type", "function");
@@ -40,11 +42,12 @@ json::array openai_tool_calls(const json::array& calls) {
 // One assistant message from Mistral's `message` (or the pieces of `messages`, the spec's
 // alternative form): content flattened to a string, thinking chunks and <think> text to
 // reasoning_content, tool calls in OpenAI's shape.
-json::object openai_message(const std::vector<const json::object*>& parts) {
+json::object openai_message(const std::vector<const json::object*>& parts,
+                            const json::storage_ptr& sp) {
   std::string text;
   std::string reasoning;
   ThinkSplitter think;
-  json::array tool_calls;
+  json::array tool_calls(sp);
   for (const json::object* m : parts) {
     if (const json::value* c = core::find(*m, "content")) {
       if (c->is_string()) {
@@ -59,12 +62,12 @@ json::object openai_message(const std::vector<const json::object*>& parts) {
       }
     }
     if (const json::array* calls = core::get_array(*m, "tool_calls")) {
-      for (auto& tc : openai_tool_calls(*calls))
+      for (auto& tc : openai_tool_calls(*calls, sp))
         tool_calls.emplace_back(std::move(tc));
     }
   }
   think.flush(text, reasoning);
-  json::object msg;
+  json::object msg(sp);
   msg.reserve(4);
   msg.emplace("role", "assistant");
   // Mistral sometimes answers "" where OpenAI says null (LiteLLM's _handle_empty_content_response).
@@ -89,13 +92,14 @@ Result<json::object> MistralAdapter::chat_response(std::string_view body,
   const json::object& in = *parsed;
   const json::array* choices = core::get_array(in, "choices");
 
-  json::object out;
+  const json::storage_ptr& sp = in.storage();
+  json::object out(sp);
   out.reserve(6);
   out.emplace("id", core::get_string(in, "id").value_or("chatcmpl-mistral"));
   out.emplace("object", "chat.completion");
   out.emplace("created", core::get_int(in, "created").value_or(0));
   out.emplace("model", core::get_string(in, "model").value_or(target.model));
-  json::array out_choices;
+  json::array out_choices(sp);
   out_choices.reserve(choices->size());
   std::vector<const json::object*> parts;
   for (std::size_t i = 0; i < choices->size(); ++i) {
@@ -109,14 +113,14 @@ Result<json::object> MistralAdapter::chat_response(std::string_view body,
         if (piece.is_object()) parts.push_back(&piece.get_object());
       }
     }
-    json::object msg = openai_message(parts);
+    json::object msg = openai_message(parts, sp);
     std::string_view finish = core::get_string(c, "finish_reason").value_or("stop");
     if (finish == "error") {
       return detail::bad_answer(origin, "the model stopped with finish_reason 'error'", body);
     }
     finish = internal::openai_finish_reason(finish);
     if (finish == "stop" && msg.contains("tool_calls")) finish = "tool_calls";
-    json::object choice;
+    json::object choice(sp);
     choice.reserve(3);
     choice.emplace("index", core::get_int(c, "index").value_or(static_cast<std::int64_t>(i)));
     choice.emplace("message", std::move(msg));
@@ -125,7 +129,7 @@ Result<json::object> MistralAdapter::chat_response(std::string_view body,
   }
   out.emplace("choices", std::move(out_choices));
   const json::object* usage = core::get_object(in, "usage");
-  out.emplace("usage", detail::openai_usage(usage != nullptr ? *usage : json::object()));
+  out.emplace("usage", detail::openai_usage(usage != nullptr ? *usage : json::object(), sp));
   return out;
 }
 

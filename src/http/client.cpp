@@ -360,7 +360,9 @@ struct Route {
 };
 
 struct Connection {
-  explicit Connection(const asio::any_io_executor& ex) : plain(ex) {}
+  // Beast reads at most the buffer's free capacity (512 bytes when empty): without room up front
+  // a streamed answer arrived one 512-byte read, and one scheduler round trip, at a time.
+  explicit Connection(const asio::any_io_executor& ex) : plain(ex) { buffer.reserve(kPieceSize); }
 
   std::optional<beast::tcp_stream> plain;  // empty once moved under `tls`
   std::optional<beast::ssl_stream<beast::tcp_stream>> tls;
@@ -464,6 +466,20 @@ asio::awaitable<std::pair<beast::error_code, std::size_t>> read_body_some(Connec
   auto [ec, n] = co_await c.visit(
       [&](auto& s) { return bhttp::async_read_some(s, c.buffer, p, kAwaitTuple); });
   if (ec == bhttp::error::need_buffer) ec = {};
+  // Beast stops at every chunk of a chunked body even when the next ones are already buffered:
+  // parse those too, so events that arrived in one read are handed over together, without a
+  // scheduler round trip each.
+  while (!ec && !p.is_done() && p.get().body().size > 0 && c.buffer.size() > 0) {
+    beast::error_code pec;
+    const std::size_t used = p.put(c.buffer.data(), pec);
+    c.buffer.consume(used);
+    if (pec == bhttp::error::need_more || pec == bhttp::error::need_buffer) break;
+    if (pec) {
+      ec = pec;
+      break;
+    }
+    if (used == 0) break;
+  }
   // A TLS peer that closes without close_notify ends a close-delimited body like a plain EOF.
   if (ec == ssl::error::stream_truncated && p.need_eof()) {
     ec = {};

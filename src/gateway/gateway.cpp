@@ -226,10 +226,18 @@ struct Gateway::Impl {
           h.set(k, v);
         if (!co_await w_.start_stream(std::move(h))) co_return false;
       }
-      buf_.assign("data: ");
+      // Held until flush(): the chunks of one upstream read leave in one write.
+      buf_.append("data: ");
       append_json(buf_, chunk);
       buf_.append("\n\n");
-      co_return co_await w_.write_chunk(buf_);
+      co_return true;
+    }
+
+    asio::awaitable<bool> flush() override {
+      if (buf_.empty()) co_return true;
+      const bool ok = co_await w_.write_chunk(buf_);
+      buf_.clear();
+      co_return ok;
     }
 
     bool started() const { return started_; }

@@ -520,16 +520,20 @@ asio::awaitable<Result<CallResult>> Router::call_once(http::Client& client, Op o
   std::vector<json::object> chunks;
   bool first = true;
   auto deliver = [&]() -> asio::awaitable<Result<void>> {
+    bool open = true;
     for (auto& c : chunks) {
       delivered = true;
       ++stream_result->chunks;
-      if (!co_await sink->on_chunk(d, headers, c)) {
-        stream->cancel();
-        Error e = Error::make(ErrorKind::api_connection, "client disconnected; stream cancelled");
-        co_return e;
-      }
+      open = co_await sink->on_chunk(d, headers, c);
+      if (!open) break;
     }
+    if (open && !chunks.empty()) open = co_await sink->flush();
     chunks.clear();
+    if (!open) {
+      stream->cancel();
+      Error e = Error::make(ErrorKind::api_connection, "client disconnected; stream cancelled");
+      co_return e;
+    }
     co_return Result<void>{};
   };
   for (;;) {

@@ -114,7 +114,9 @@ struct CallResult {
 };
 
 /// Receives a stream. The router calls on_chunk for every OpenAI chunk, in order; the first call
-/// means a byte is about to reach the caller, after which the router never retries.
+/// means a byte is about to reach the caller, after which the router never retries. After the
+/// chunks decoded from one upstream read it calls flush: a sink may hold those chunks until then
+/// and send them together (they arrived together, so nothing waits), one write instead of many.
 class StreamSink {
  public:
   virtual ~StreamSink() = default;
@@ -123,6 +125,8 @@ class StreamSink {
       const Deployment& deployment,
       const std::vector<std::pair<std::string, std::string>>& upstream_headers,
       json::object& chunk) = 0;
+  /// Sends whatever on_chunk held back. Returns false when the caller is gone.
+  virtual asio::awaitable<bool> flush() { co_return true; }
 };
 
 struct StreamResult {

@@ -1,4 +1,6 @@
 #include "emulator/textgen.hpp"
+
+#include "emulator/pattern.hpp"
 #include "emulator/strcat.hpp"
 
 #include <algorithm>
@@ -247,6 +249,15 @@ struct SchemaGen {
       max_len = clamped_int(*m, 0, 1 << 20);
     }
     min_len = std::clamp<std::int64_t>(min_len, 0, 1024);
+    if (const auto* pat = s.if_contains("pattern"); pat && pat->is_string()) {
+      // A few draws: one may fall outside the length bounds where another does not.
+      for (int attempt = 0; attempt < 8; ++attempt) {
+        auto m = string_matching(pat->get_string(), rng);
+        if (!m) break;  // a pattern we cannot generate for: fall back to the value above
+        const auto n = static_cast<std::int64_t>(m->size());
+        if (n >= min_len && (max_len < 0 || n <= max_len)) return json::string(*m);
+      }
+    }
     while (static_cast<std::int64_t>(v.size()) < min_len)
       v += 'x';
     if (max_len >= 0 && static_cast<std::int64_t>(v.size()) > max_len) {

@@ -66,7 +66,9 @@ class Rng64 {
 
 /// A JSON value valid against `schema` (JSON Schema subset: type, properties, required, items,
 /// enum, const, anyOf/oneOf/allOf, $ref to #/$defs or #/definitions, min/max bounds, formats).
-/// `root` resolves $ref. Depth and size are bounded; unsupported keywords (pattern) are ignored.
+/// `root` resolves $ref. Depth and size are bounded. A string `pattern` is honoured when it uses
+/// the regular-expression subset string_matching() generates for (emulator/pattern.hpp), and
+/// ignored otherwise.
 [[nodiscard]] boost::json::value value_for_schema(const boost::json::value& schema,
                                                   const boost::json::value& root, Rng64& rng,
                                                   std::string_view property_name = {});

@@ -31,6 +31,14 @@ struct ToolCall {
   std::optional<int> index;  ///< set in stream deltas
 };
 
+/// A reasoning block in Anthropic's shape, which LiteLLM adds to streamed Magistral deltas
+/// beside `reasoning_content` (signature "mistral").
+struct ThinkingBlock {
+  std::string type = "thinking";
+  std::string thinking;
+  std::string signature;
+};
+
 struct Message {
   std::string role;  ///< "system", "user", "assistant", "tool"
   std::optional<std::string> content;
@@ -41,6 +49,7 @@ struct Message {
   std::optional<std::string> tool_call_id;       ///< role "tool": the call this answers
   std::vector<ToolCall> tool_calls;              ///< role "assistant": calls the model made
   std::optional<std::string> reasoning_content;  ///< the model's reasoning (Magistral)
+  std::vector<ThinkingBlock> thinking_blocks;    ///< stream deltas: reasoning as blocks
 
   static Message system(std::string text);
   static Message user(std::string text);

@@ -84,6 +84,15 @@ json::object Message::to_json_object() const {
     o["tool_calls"] = std::move(calls);
   }
   if (reasoning_content) o["reasoning_content"] = *reasoning_content;
+  if (!thinking_blocks.empty()) {
+    json::array blocks;
+    blocks.reserve(thinking_blocks.size());
+    for (const auto& b : thinking_blocks) {
+      blocks.push_back(
+          json::object{{"type", b.type}, {"thinking", b.thinking}, {"signature", b.signature}});
+    }
+    o["thinking_blocks"] = std::move(blocks);
+  }
   return o;
 }
 
@@ -100,6 +109,16 @@ Message Message::from_json(const json::object& o) {
   m.name = opt_string(o, "name");
   m.tool_call_id = opt_string(o, "tool_call_id");
   m.reasoning_content = opt_string(o, "reasoning_content");
+  if (const auto* blocks = get_array(o, "thinking_blocks")) {
+    for (const auto& b : *blocks) {
+      if (!b.is_object()) continue;
+      const auto& bo = b.get_object();
+      m.thinking_blocks.push_back(
+          ThinkingBlock{.type = std::string(get_string(bo, "type").value_or("thinking")),
+                        .thinking = std::string(get_string(bo, "thinking").value_or("")),
+                        .signature = std::string(get_string(bo, "signature").value_or(""))});
+    }
+  }
   if (const auto* calls = get_array(o, "tool_calls")) {
     for (const auto& c : *calls) {
       if (c.is_object()) m.tool_calls.push_back(tool_call_from(c.get_object()));

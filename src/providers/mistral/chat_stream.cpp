@@ -90,6 +90,7 @@ class StreamDecoder final : public detail::SseChatDecoder {
 
     std::string text;
     std::string reasoning;
+    std::string thinking;        // from Mistral `thinking` chunks (not <think> tags)
     bool empty_content = false;  // the delta carried content "" (OpenAI's first-chunk shape)
     json::object delta;
     delta.reserve(4);
@@ -105,6 +106,7 @@ class StreamDecoder final : public detail::SseChatDecoder {
           // Streams deliver thinking text in fragments: they join without separators.
           internal::split_content_list(content->get_array(), "", split);
           reasoning.append(split.reasoning);
+          thinking = std::move(split.reasoning);
           st.think.feed(split.text, text, reasoning);
         }
       }
@@ -133,6 +135,13 @@ class StreamDecoder final : public detail::SseChatDecoder {
     }
     if (!text.empty() || (empty_content && reasoning.empty())) delta.emplace("content", text);
     if (!reasoning.empty()) delta.emplace("reasoning_content", reasoning);
+    if (!thinking.empty()) {
+      // LiteLLM's MistralChatResponseIterator: a streamed thinking chunk also becomes a
+      // thinking block, Anthropic's shape, signed "mistral".
+      delta.emplace("thinking_blocks",
+                    json::array{json::object{
+                        {"type", "thinking"}, {"thinking", thinking}, {"signature", "mistral"}}});
+    }
     if (!tool_calls.empty()) delta.emplace("tool_calls", std::move(tool_calls));
     if (delta.empty() && !finish) return json::object();
 

@@ -200,11 +200,19 @@ TEST_F(SdkTest, MagistralReasoningEffortGivesReasoningContent) {
   EXPECT_EQ(m.content->find("<think>"), std::string::npos);
 
   std::string reasoning;
+  std::string blocks;
   for (const auto& c : completion_stream(p)) {
-    for (const auto& ch : c.choices)
+    for (const auto& ch : c.choices) {
       reasoning += ch.delta.reasoning_content.value_or("");
+      for (const auto& b : ch.delta.thinking_blocks) {
+        EXPECT_EQ(b.type, "thinking");
+        EXPECT_EQ(b.signature, "mistral");
+        blocks += b.thinking;
+      }
+    }
   }
   EXPECT_FALSE(reasoning.empty()) << "streamed reasoning arrives as reasoning_content deltas";
+  EXPECT_EQ(blocks, reasoning) << "and, as LiteLLM, as thinking_blocks beside it";
 }
 
 TEST_F(SdkTest, ReasoningEffortOnOtherModelsIsIgnored) {

@@ -491,17 +491,18 @@ asio::awaitable<Result<CallResult>> Router::call_once(http::Client& client, Op o
     auto body = op == Op::embedding ? adapter.embedding_response(res->body, req, target)
                                     : adapter.chat_response(res->body, req, target);
     if (!body) co_return with_context(std::move(body).error(), d, requested);
-    CallResult out;
+    // Constructed from the body, not assigned: the adapter built it in the storage of the parsed
+    // answer, and json::object's move *assignment* across storages is a deep copy.
+    CallResult out{.response = std::move(*body)};
     out.deployment = &d;
     out.upstream_headers = pass_through_headers(res->headers);
     out.upstream_time = elapsed;
-    if (const auto* usage = core::get_object(*body, "usage")) {
+    if (const auto* usage = core::get_object(out.response, "usage")) {
       out.cost = cost_of(d, *usage);
       record_success(d, elapsed, core::get_int(*usage, "total_tokens").value_or(0));
     } else {
       record_success(d, elapsed, 0);
     }
-    out.response = std::move(*body);
     co_return out;
   }
 

@@ -23,6 +23,7 @@
 #include "core/json.hpp"
 #include "gateway/routes.hpp"
 #include "http/client.hpp"
+#include "http/head.hpp"
 #include "http/server.hpp"
 #include "litellm/version.hpp"
 #include "router/router.hpp"
@@ -182,22 +183,37 @@ struct Gateway::Impl {
     return std::move(*body);
   }
 
-  void add_result_headers(http::ServerResponse& res, const router::CallResult& r,
-                          SteadyClock::time_point start) {
+  // An answered call: its body and LiteLLM's response headers, the latter rendered as field
+  // lines in one string rather than an allocation and a name lookup per field.
+  asio::awaitable<void> send_result(http::ResponseWriter& w, const http::ServerRequest& req,
+                                    const router::CallResult& r, SteadyClock::time_point start,
+                                    const std::string& call_id) {
+    std::string body;
+    body.reserve(1024);
+    append_json(body, r.response);
+    http::ServerResponse res{bhttp::status::ok, req.version()};
+    res.set(bhttp::field::content_type, "application/json");
+    res.body() = std::move(body);
+    res.keep_alive(req.keep_alive());
+
+    std::string f;
+    f.reserve(512 + r.upstream_fields.size());
+    http::append_field(f, "x-litellm-call-id", call_id);
+    http::append_field(f, "x-litellm-version", LITELLM_VERSION_STRING);
     if (r.deployment != nullptr) {
-      res.set("x-litellm-model-id", r.deployment->id);
-      res.set("x-litellm-model-group", r.deployment->model_name);
-      res.set("x-litellm-model-api-base", r.deployment->target.api_base);
+      http::append_field(f, "x-litellm-model-id", r.deployment->id);
+      http::append_field(f, "x-litellm-model-group", r.deployment->model_name);
+      http::append_field(f, "x-litellm-model-api-base", r.deployment->target.api_base);
     }
-    res.set("x-litellm-response-cost", format_double(r.cost));
-    res.set("x-litellm-attempted-retries", std::to_string(r.attempts - 1));
+    http::append_field(f, "x-litellm-response-cost", format_double(r.cost));
+    http::append_field(f, "x-litellm-attempted-retries", std::to_string(r.attempts - 1));
     auto total = SteadyClock::now() - start;
-    res.set("x-litellm-response-duration-ms", format_ms(total));
+    http::append_field(f, "x-litellm-response-duration-ms", format_ms(total));
     auto overhead = total - std::chrono::duration_cast<SteadyClock::duration>(r.upstream_time);
     if (overhead < SteadyClock::duration::zero()) overhead = SteadyClock::duration::zero();
-    res.set("x-litellm-overhead-duration-ms", format_ms(overhead));
-    for (const auto& [k, v] : r.upstream_headers)
-      res.set(k, v);
+    http::append_field(f, "x-litellm-overhead-duration-ms", format_ms(overhead));
+    f += r.upstream_fields;
+    co_await w.send(std::move(res), f);
   }
 
   // ---- /chat/completions ----
@@ -207,10 +223,8 @@ struct Gateway::Impl {
     SseSink(http::ResponseWriter& w, const http::ServerRequest& req, const std::string& call_id)
         : w_(w), req_(req), call_id_(call_id) {}
 
-    asio::awaitable<bool> on_chunk(
-        const router::Deployment& d,
-        const std::vector<std::pair<std::string, std::string>>& upstream_headers,
-        json::object& chunk) override {
+    asio::awaitable<bool> on_chunk(const router::Deployment& d, std::string_view upstream_fields,
+                                   json::object& chunk) override {
       if (!started_) {
         started_ = true;
         bhttp::response_header<> h;
@@ -218,13 +232,14 @@ struct Gateway::Impl {
         h.result(bhttp::status::ok);
         h.set(bhttp::field::content_type, "text/event-stream");
         h.set(bhttp::field::cache_control, "no-cache");
-        h.set("x-litellm-call-id", call_id_);
-        h.set("x-litellm-model-id", d.id);
-        h.set("x-litellm-model-group", d.model_name);
-        h.set("x-litellm-version", LITELLM_VERSION_STRING);
-        for (const auto& [k, v] : upstream_headers)
-          h.set(k, v);
-        if (!co_await w_.start_stream(std::move(h))) co_return false;
+        std::string f;
+        f.reserve(256 + upstream_fields.size());
+        http::append_field(f, "x-litellm-call-id", call_id_);
+        http::append_field(f, "x-litellm-model-id", d.id);
+        http::append_field(f, "x-litellm-model-group", d.model_name);
+        http::append_field(f, "x-litellm-version", LITELLM_VERSION_STRING);
+        f += upstream_fields;
+        if (!co_await w_.start_stream(std::move(h), f)) co_return false;
       }
       // Held until flush(): the chunks of one upstream read leave in one write.
       buf_.append("data: ");
@@ -279,13 +294,7 @@ struct Gateway::Impl {
       auto r =
           co_await cancellable(router->chat(*t_client, std::move(request)), w.client_gone_slot());
       if (!r) co_return co_await send_error(w, req, r.error(), call_id);
-      std::string body;
-      body.reserve(1024);
-      append_json(body, r->response);
-      auto res = json_response(req, 200, std::move(body), call_id);
-      add_result_headers(res, *r, start);
-      co_await w.send(std::move(res));
-      co_return;
+      co_return co_await send_result(w, req, *r, start, call_id);
     }
 
     SseSink sink(w, req, call_id);
@@ -329,11 +338,7 @@ struct Gateway::Impl {
     auto r = co_await cancellable(router->embedding(*t_client, std::move(*parsed)),
                                   w.client_gone_slot());
     if (!r) co_return co_await send_error(w, req, r.error(), call_id);
-    std::string body;
-    append_json(body, r->response);
-    auto res = json_response(req, 200, std::move(body), call_id);
-    add_result_headers(res, *r, start);
-    co_await w.send(std::move(res));
+    co_await send_result(w, req, *r, start, call_id);
   }
 
   // ---- /health ----

@@ -69,4 +69,25 @@ inline void write_head(std::string& out, const boost::beast::http::request_heade
   head_detail::append_fields(out, h);
 }
 
+/// Appends one "name: value\r\n" line for ResponseWriter's extra fields. A CR or LF in either
+/// part (a config string, say) would split the head: those characters become spaces.
+inline void append_field(std::string& out, std::string_view name, std::string_view value) {
+  const std::size_t from = out.size();
+  out.append(name.data(), name.size());
+  out += ": ";
+  out.append(value.data(), value.size());
+  for (std::size_t i = from; i < out.size(); ++i) {
+    if (out[i] == '\r' || out[i] == '\n') out[i] = ' ';
+  }
+  out += "\r\n";
+}
+
+/// Inserts pre-rendered field lines at the end of a head written by write_head.
+inline void add_fields(std::string& head, std::string_view extra_fields) {
+  if (extra_fields.empty()) return;
+  head.resize(head.size() - 2);  // the blank line
+  head.append(extra_fields.data(), extra_fields.size());
+  head += "\r\n";
+}
+
 }  // namespace litellm::http

@@ -224,8 +224,11 @@ class Connection final : public ResponseWriter, public std::enable_shared_from_t
   }
 
   // ---- ResponseWriter ----------------------------------------------------------------------
-  asio::awaitable<void> send(ServerResponse res) override;
-  asio::awaitable<bool> start_stream(bhttp::response_header<> header) override;
+  using ResponseWriter::send;
+  using ResponseWriter::start_stream;
+  asio::awaitable<void> send(ServerResponse res, std::string_view extra_fields) override;
+  asio::awaitable<bool> start_stream(bhttp::response_header<> header,
+                                     std::string_view extra_fields) override;
   asio::awaitable<bool> write_chunk(std::string_view data) override;
   asio::awaitable<void> finish_stream() override;
   bool client_gone() const noexcept override { return gone_; }
@@ -621,7 +624,7 @@ asio::awaitable<bool> Connection::write_buffers(const Buffers& buffers) {
   co_return end_write(ec);
 }
 
-asio::awaitable<void> Connection::send(ServerResponse res) {
+asio::awaitable<void> Connection::send(ServerResponse res, std::string_view extra_fields) {
   if (answered_) {
     core_->log("handler answered twice; the second answer is dropped");
     co_return;
@@ -631,6 +634,7 @@ asio::awaitable<void> Connection::send(ServerResponse res) {
   prepare_response(res);
   // Written inline, not through a helper coroutine: one frame fewer per request.
   write_head(head_, res.base());
+  add_fields(head_, extra_fields);
   std::array<asio::const_buffer, 2> buffers{asio::buffer(head_), asio::buffer(res.body())};
   if (request_head_) buffers[1] = asio::const_buffer();
   begin_write();
@@ -638,7 +642,8 @@ asio::awaitable<void> Connection::send(ServerResponse res) {
   end_write(ec);
 }
 
-asio::awaitable<bool> Connection::start_stream(bhttp::response_header<> header) {
+asio::awaitable<bool> Connection::start_stream(bhttp::response_header<> header,
+                                               std::string_view extra_fields) {
   if (answered_) {
     core_->log("handler answered twice; the stream is refused");
     co_return false;
@@ -661,6 +666,7 @@ asio::awaitable<bool> Connection::start_stream(bhttp::response_header<> header) 
   msg.keep_alive(keep_alive_);
 
   write_head(head_, msg.base());
+  add_fields(head_, extra_fields);
   begin_write();
   auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(head_), kNothrow);
   if (!end_write(ec)) co_return false;

@@ -59,11 +59,20 @@ class ResponseWriter {
   virtual ~ResponseWriter() = default;
 
   /// Sends a whole response. Content-Length and keep-alive are set by the writer.
-  virtual asio::awaitable<void> send(ServerResponse res) = 0;
+  asio::awaitable<void> send(ServerResponse res) { return send(std::move(res), {}); }
+  /// As send(res), with `extra_fields` written verbatim after res's own fields: pre-rendered
+  /// "name: value\r\n" lines (see append_field), for a handler that adds many fields to every
+  /// response and would otherwise pay an allocation and a name lookup per field.
+  virtual asio::awaitable<void> send(ServerResponse res, std::string_view extra_fields) = 0;
 
   /// Starts a streamed response: writes the header (status, fields; chunked encoding is set by
   /// the writer). Returns false when the client is gone.
-  virtual asio::awaitable<bool> start_stream(bhttp::response_header<> header) = 0;
+  asio::awaitable<bool> start_stream(bhttp::response_header<> header) {
+    return start_stream(std::move(header), {});
+  }
+  /// As start_stream(header), with pre-rendered `extra_fields` as in send().
+  virtual asio::awaitable<bool> start_stream(bhttp::response_header<> header,
+                                             std::string_view extra_fields) = 0;
   /// Writes one chunk and flushes it. Returns false when the client is gone (stop producing).
   virtual asio::awaitable<bool> write_chunk(std::string_view data) = 0;
   /// Ends the stream (last chunk). Safe to call after the client went away.

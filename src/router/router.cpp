@@ -12,6 +12,7 @@
 
 #include "core/env.hpp"
 #include "core/json.hpp"
+#include "http/head.hpp"
 
 namespace litellm::router {
 namespace {
@@ -32,12 +33,11 @@ bool is_2xx(unsigned s) {
   return s >= 200 && s < 300;
 }
 
-std::vector<std::pair<std::string, std::string>> pass_through_headers(
-    const boost::beast::http::fields& f) {
+std::string pass_through_fields(const boost::beast::http::fields& f) {
   // Rate-limit headers are what LiteLLM's proxy forwards to clients verbatim (lower-cased).
   constexpr std::string_view kPrefix = "x-ratelimit-";
   auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
-  std::vector<std::pair<std::string, std::string>> out;
+  std::string out;
   for (const auto& h : f) {
     std::string_view name = h.name_string();
     if (name.size() <= kPrefix.size()) continue;
@@ -45,10 +45,11 @@ std::vector<std::pair<std::string, std::string>> pass_through_headers(
     for (std::size_t i = 0; i < kPrefix.size() && match; ++i)
       match = lower(name[i]) == kPrefix[i];
     if (!match) continue;
-    std::string key(name);
-    for (auto& c : key)
-      c = lower(c);
-    out.emplace_back(std::move(key), std::string(h.value()));
+    if (out.empty()) out.reserve(512);
+    const std::size_t at = out.size();
+    http::append_field(out, name, h.value());
+    for (std::size_t i = at; i < at + name.size(); ++i)
+      out[i] = lower(out[i]);
   }
   return out;
 }
@@ -495,7 +496,7 @@ asio::awaitable<Result<CallResult>> Router::call_once(http::Client& client, Op o
     // answer, and json::object's move *assignment* across storages is a deep copy.
     CallResult out{.response = std::move(*body)};
     out.deployment = &d;
-    out.upstream_headers = pass_through_headers(res->headers);
+    out.upstream_fields = pass_through_fields(res->headers);
     out.upstream_time = elapsed;
     if (const auto* usage = core::get_object(out.response, "usage")) {
       out.cost = cost_of(d, *usage);
@@ -516,7 +517,7 @@ asio::awaitable<Result<CallResult>> Router::call_once(http::Client& client, Op o
     co_return with_context(adapter.map_error(stream->status(), text, stream->headers(), target), d,
                            requested);
   }
-  auto headers = pass_through_headers(stream->headers());
+  auto headers = pass_through_fields(stream->headers());
   auto decoder = adapter.chat_stream(req, target);
   std::vector<json::object> chunks;
   bool first = true;
@@ -565,7 +566,7 @@ asio::awaitable<Result<CallResult>> Router::call_once(http::Client& client, Op o
   }
   CallResult out;
   out.deployment = &d;
-  out.upstream_headers = std::move(headers);
+  out.upstream_fields = std::move(headers);
   out.cost = stream_result->cost;
   co_return out;
 }

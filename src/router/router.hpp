@@ -107,8 +107,10 @@ struct CallOptions {
 struct CallResult {
   json::object response;  ///< OpenAI-shaped body
   const Deployment* deployment = nullptr;
-  double cost = 0;                                                    ///< USD
-  std::vector<std::pair<std::string, std::string>> upstream_headers;  ///< x-ratelimit-* etc.
+  double cost = 0;  ///< USD
+  /// The upstream's x-ratelimit-* fields, as "name: value\r\n" lines (lower-cased names) ready
+  /// for ResponseWriter's extra fields: one string, not two per field.
+  std::string upstream_fields;
   int attempts = 1;
   std::chrono::microseconds upstream_time{0};  ///< waiting for the upstream (for overhead)
 };
@@ -121,10 +123,8 @@ class StreamSink {
  public:
   virtual ~StreamSink() = default;
   /// Returns false when the caller is gone: the router stops and aborts the upstream.
-  virtual asio::awaitable<bool> on_chunk(
-      const Deployment& deployment,
-      const std::vector<std::pair<std::string, std::string>>& upstream_headers,
-      json::object& chunk) = 0;
+  virtual asio::awaitable<bool> on_chunk(const Deployment& deployment,
+                                         std::string_view upstream_fields, json::object& chunk) = 0;
   /// Sends whatever on_chunk held back. Returns false when the caller is gone.
   virtual asio::awaitable<bool> flush() { co_return true; }
 };

@@ -160,8 +160,7 @@ namespace {
 class ChannelSink final : public router::StreamSink {
  public:
   explicit ChannelSink(std::shared_ptr<StreamState> s) : state_(std::move(s)) {}
-  asio::awaitable<bool> on_chunk(const router::Deployment&,
-                                 const std::vector<std::pair<std::string, std::string>>&,
+  asio::awaitable<bool> on_chunk(const router::Deployment&, std::string_view,
                                  json::object& chunk) override {
     boost::system::error_code ec;
     // A named item, not a braced temporary inside the co_await: g++ 12 mishandles the latter.

@@ -15,6 +15,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/json.hpp>
 
+#include "http/head.hpp"
 #include "server_test_support.hpp"
 
 namespace litellm::http {
@@ -69,6 +70,39 @@ TEST(HttpServer, ServesSeveralRequestsOnOneKeptAliveConnection) {
   const auto st = s.server().stats();
   EXPECT_EQ(st.connections_accepted, 1u);
   EXPECT_EQ(st.requests, 3u);
+}
+
+TEST(HttpServer, WritesPreRenderedExtraFieldsWithTheResponseAndTheStream) {
+  RunningServer s(test_options(),
+                  [](ServerRequest& req, ResponseWriter& w) -> asio::awaitable<void> {
+                    std::string extra;
+                    append_field(extra, "x-one", "1");
+                    append_field(extra, "X-Two",
+                                 "split\r\nx-injected: yes");  // a CR LF in a value stays inside
+                    if (req.target() == "/stream") {
+                      bhttp::response_header<> h;
+                      h.result(bhttp::status::ok);
+                      co_await w.start_stream(std::move(h), extra);
+                      co_await w.write_chunk("data");
+                      co_await w.finish_stream();
+                      co_return;
+                    }
+                    ServerResponse res{bhttp::status::ok, 11};
+                    res.set(bhttp::field::content_type, "text/plain");
+                    res.body() = "body";
+                    co_await w.send(std::move(res), extra);
+                  });
+  RawClient c(s.port());
+  for (const char* target : {"/whole", "/stream"}) {
+    auto res = c.exchange(get_request(target));
+    ASSERT_TRUE(res) << target;
+    EXPECT_EQ(res->status, 200u);
+    EXPECT_EQ(res->headers["x-one"], "1") << target;
+    EXPECT_EQ(res->headers["x-two"], "split  x-injected: yes") << target;
+    EXPECT_EQ(res->headers.count("x-injected"), 0u) << target;
+    EXPECT_EQ(res->body, target == std::string("/whole") ? "body" : "data");
+    EXPECT_TRUE(res->keep_alive);
+  }
 }
 
 TEST(HttpServer, AnswersPipelinedRequestsInOrder) {

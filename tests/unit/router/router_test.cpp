@@ -361,8 +361,7 @@ TEST_F(RouterTest, CostComesFromRegistryPrices) {
 
 class CollectingSink final : public StreamSink {
  public:
-  asio::awaitable<bool> on_chunk(const Deployment&,
-                                 const std::vector<std::pair<std::string, std::string>>&,
+  asio::awaitable<bool> on_chunk(const Deployment&, std::string_view,
                                  json::object& chunk) override {
     chunks.push_back(chunk);
     co_return true;

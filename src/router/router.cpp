@@ -438,13 +438,20 @@ asio::awaitable<Result<CallResult>> Router::call_once(http::Client& client, Op o
                                                       bool& delivered) {
   const std::string_view requested =
       core::get_string(request, "model").value_or(std::string_view(d.model_name));
-  providers::Target target = d.target;
-  if (options.api_key) target.api_key = *options.api_key;
-  if (options.api_base) target.api_base = *options.api_base;
-  if (options.drop_params) target.drop_params = *options.drop_params;
-  if (config_.drop_params) target.drop_params = target.drop_params || config_.drop_params;
-  for (const auto& h : options.extra_headers)
-    target.extra_headers.push_back(h);
+  // The deployment's own target unless this call overrides part of it: a copy is a handful of
+  // string allocations per request.
+  std::optional<providers::Target> overridden;
+  if (options.api_key || options.api_base || options.drop_params ||
+      (config_.drop_params && !d.target.drop_params) || !options.extra_headers.empty()) {
+    providers::Target& t = overridden.emplace(d.target);
+    if (options.api_key) t.api_key = *options.api_key;
+    if (options.api_base) t.api_base = *options.api_base;
+    if (options.drop_params) t.drop_params = *options.drop_params;
+    if (config_.drop_params) t.drop_params = t.drop_params || config_.drop_params;
+    for (const auto& h : options.extra_headers)
+      t.extra_headers.push_back(h);
+  }
+  const providers::Target& target = overridden ? *overridden : d.target;
 
   json::object with_defaults_storage;
   const json::object& req = with_defaults(d, request, with_defaults_storage);

@@ -8,8 +8,11 @@
 # saturation (loadgen, open loop), the gateway's CPU time per request, idle and loaded RSS,
 # streaming time-to-first-byte added, and cold start time.
 #
+# This machine class is noisy (a VM with CPU steal): throughput is measured in ROUNDS interleaved
+# rounds (direct, nginx, gateway, direct, ...) and medians are reported, with every round shown.
+#
 #   bench/gateway_bench.sh [build-dir]     env: DURATION (s, default 10), CONNECTIONS (default 32),
-#                                               WORKERS (gateway threads, default 1)
+#                                               WORKERS (gateway threads, default 1), ROUNDS (3)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -17,6 +20,7 @@ build=$(cd "${1:-$root/build}" && pwd)
 duration=${DURATION:-10}
 conns=${CONNECTIONS:-32}
 workers=${WORKERS:-1}
+rounds=${ROUNDS:-3}
 emulator_bin=$build/apps/mistral-emulator/mistral-emulator
 gateway_bin=$build/apps/litellm/litellm
 loadgen=$build/bench/loadgen
@@ -71,8 +75,13 @@ t0=$(date +%s%N)
 pids+=($!); gw_pid=$!
 gw_port=$(wait_port "$tmp/gw.log")
 t1=$(date +%s%N)
+# The same gateway with its default worker count (one per core), for the latency comparison.
+"$gateway_bin" --config "$tmp/config.yaml" --host 127.0.0.1 --port 0 >"$tmp/gwd.log" 2>&1 &
+pids+=($!); gwd_pid=$!
+gwd_port=$(wait_port "$tmp/gwd.log")
 sleep 0.5
 gw_idle_rss=$(rss_kb "$gw_pid")
+gwd_idle_rss=$(rss_kb "$gwd_pid")
 
 # ---- nginx proxy_pass, one worker, keep-alive to the upstream ----------------------------------
 ng_port=$(free_port)
@@ -115,7 +124,7 @@ wrk.headers["Authorization"] = "Bearer bench-key"
 EOF
 
 # Sanity: each path answers 200 before measuring.
-for port in "$emu_port" "$ng_port" "$gw_port"; do
+for port in "$emu_port" "$ng_port" "$gw_port" "$gwd_port"; do
   code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
     -H 'Authorization: Bearer bench-key' -d "$body" "http://127.0.0.1:$port/v1/chat/completions")
   [ "$code" = 200 ] || { echo "port $port answered $code" >&2; exit 1; }
@@ -127,43 +136,61 @@ wrk_rps() {  # port -> requests/s
   awk '/Requests\/sec/ {print $2}' "$tmp/wrk.out"
 }
 
-echo "== throughput (wrk, 1 thread, $conns connections, ${duration}s each; gateway workers: $workers)"
-direct_rps=$(wrk_rps "$emu_port")
+echo "== throughput (wrk, 1 thread, $conns connections, ${duration}s each, $rounds interleaved rounds; gateway workers: $workers)"
 ng_worker=$(pgrep -P "$(cat "$tmp/nginx.pid")" | head -1)
-n0=$(cpu_ticks "$ng_worker"); ns0=$(sys_ticks "$ng_worker")
-nginx_rps=$(wrk_rps "$ng_port")
-n1=$(cpu_ticks "$ng_worker"); ns1=$(sys_ticks "$ng_worker")
-ng_requests=$(awk '/requests in/ {print $1}' "$tmp/wrk.out")
-c0=$(cpu_ticks "$gw_pid"); cs0=$(sys_ticks "$gw_pid")
-gateway_rps=$(wrk_rps "$gw_port")
-c1=$(cpu_ticks "$gw_pid"); cs1=$(sys_ticks "$gw_pid")
-gw_loaded_rss=$(rss_kb "$gw_pid")
-gw_requests=$(awk '/requests in/ {print $1}' "$tmp/wrk.out")
 hz=$(getconf CLK_TCK)
-per_req() { python3 -c "print(round(($2-$1)/$hz*1e6/max(1,$3),1))"; }
-cpu_us=$(per_req "$c0" "$c1" "$gw_requests"); sys_us=$(per_req "$cs0" "$cs1" "$gw_requests")
-ng_cpu_us=$(per_req "$n0" "$n1" "$ng_requests"); ng_sys_us=$(per_req "$ns0" "$ns1" "$ng_requests")
-printf '  %-8s %10s req/s\n' direct "$direct_rps" nginx "$nginx_rps" gateway "$gateway_rps"
-printf '  gateway / nginx = %s\n' "$(python3 -c "print(round($gateway_rps/$nginx_rps,2))")"
-printf '  gateway CPU per request: %s us, of which %s us in the kernel (over %s requests)\n' \
-  "$cpu_us" "$sys_us" "$gw_requests"
-printf '  nginx worker CPU per request: %s us, of which %s us in the kernel (over %s requests)\n' \
-  "$ng_cpu_us" "$ng_sys_us" "$ng_requests"
+: >"$tmp/rounds.txt"
+for round in $(seq "$rounds"); do
+  d_rps=$(wrk_rps "$emu_port")
+  n0=$(cpu_ticks "$ng_worker"); ns0=$(sys_ticks "$ng_worker")
+  n_rps=$(wrk_rps "$ng_port")
+  n1=$(cpu_ticks "$ng_worker"); ns1=$(sys_ticks "$ng_worker")
+  n_req=$(awk '/requests in/ {print $1}' "$tmp/wrk.out")
+  c0=$(cpu_ticks "$gw_pid"); cs0=$(sys_ticks "$gw_pid")
+  g_rps=$(wrk_rps "$gw_port")
+  c1=$(cpu_ticks "$gw_pid"); cs1=$(sys_ticks "$gw_pid")
+  g_req=$(awk '/requests in/ {print $1}' "$tmp/wrk.out")
+  echo "$d_rps $n_rps $g_rps $n0 $n1 $ns0 $ns1 $n_req $c0 $c1 $cs0 $cs1 $g_req" >>"$tmp/rounds.txt"
+done
+gw_loaded_rss=$(rss_kb "$gw_pid")
+summary=$(python3 - "$tmp/rounds.txt" "$hz" <<'EOF'
+import statistics, sys
+rows = [list(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
+hz = float(sys.argv[2])
+us = lambda a, b, n: (b - a) / hz * 1e6 / max(1, n)
+med = statistics.median
+for i, r in enumerate(rows, 1):
+    d, n, g, n0, n1, ns0, ns1, nreq, c0, c1, cs0, cs1, greq = r
+    print(f"  round {i}: direct {d:6.0f}  nginx {n:6.0f}  gateway {g:6.0f} req/s  gateway/nginx {g/n:.2f}"
+          f"  CPU/req gateway {us(c0,c1,greq):5.1f} us, nginx {us(n0,n1,nreq):5.1f} us")
+col = lambda k: [r[k] for r in rows]
+print(f"  median: direct {med(col(0)):.0f}  nginx {med(col(1)):.0f}  gateway {med(col(2)):.0f} req/s"
+      f"  gateway/nginx {med([r[2]/r[1] for r in rows]):.2f}")
+print(f"  gateway CPU per request (median): {med([us(r[8],r[9],r[12]) for r in rows]):.1f} us, "
+      f"of which {med([us(r[10],r[11],r[12]) for r in rows]):.1f} us in the kernel")
+print(f"  nginx worker CPU per request (median): {med([us(r[3],r[4],r[7]) for r in rows]):.1f} us, "
+      f"of which {med([us(r[5],r[6],r[7]) for r in rows]):.1f} us in the kernel")
+print(f"RATE {int(med(col(2)) / 2)}")
+EOF
+)
+printf '%s\n' "$summary" | grep -v '^RATE '
+rate=$(printf '%s\n' "$summary" | awk '/^RATE / {print $2}')
 
-rate=$(python3 -c "print(int($gateway_rps/2))")
-echo "== latency at half of the gateway's saturation ($rate req/s, open loop, loadgen)"
+echo "== latency at half of the 1-worker gateway's saturation ($rate req/s, open loop, loadgen)"
 lat() { "$loadgen" --url "http://127.0.0.1:$1/v1/chat/completions" --body "$2" \
   --header 'Authorization: Bearer bench-key' -c "$conns" -d "$duration" --warmup 1 --rate "$3"; }
 d=$(lat "$emu_port" "$tmp/body.json" "$rate")
 n=$(lat "$ng_port" "$tmp/body.json" "$rate")
 g=$(lat "$gw_port" "$tmp/body.json" "$rate")
-python3 - "$d" "$n" "$g" <<'EOF'
+gd=$(lat "$gwd_port" "$tmp/body.json" "$rate")
+python3 - "$d" "$n" "$g" "$gd" "$workers" <<'EOF'
 import json, sys
-d, n, g = (json.loads(x) for x in sys.argv[1:4])
-for name, r in (("direct", d), ("nginx", n), ("gateway", g)):
-    print(f"  {name:8} p50 {r['p50_us']/1000:7.3f} ms  p99 {r['p99_us']/1000:7.3f} ms  ({r['rps']:.0f} req/s, {r['errors']} errors)")
-print(f"  added by nginx:   p50 {(n['p50_us']-d['p50_us'])/1000:+.3f} ms  p99 {(n['p99_us']-d['p99_us'])/1000:+.3f} ms")
-print(f"  added by gateway: p50 {(g['p50_us']-d['p50_us'])/1000:+.3f} ms  p99 {(g['p99_us']-d['p99_us'])/1000:+.3f} ms")
+d, n, g, gd = (json.loads(x) for x in sys.argv[1:5])
+rows = (("direct", d), ("nginx", n), (f"gateway, {sys.argv[5]} worker", g), ("gateway, default workers", gd))
+for name, r in rows:
+    print(f"  {name:25} p50 {r['p50_us']/1000:6.3f} ms  p99 {r['p99_us']/1000:6.3f} ms  ({r['rps']:.0f} req/s, {r['errors']} errors)")
+for name, r in rows[1:]:
+    print(f"  added by {name:25} p50 {(r['p50_us']-d['p50_us'])/1000:+.3f} ms  p99 {(r['p99_us']-d['p99_us'])/1000:+.3f} ms")
 EOF
 
 echo "== streaming time to first byte (200 req/s, open loop)"
@@ -179,8 +206,9 @@ print(f"  TTFB added by gateway: p50 {(g['ttfb_p50_us']-d['ttfb_p50_us'])/1000:+
 EOF
 
 echo "== memory and start"
-printf '  gateway RSS idle %s MB, after load %s MB\n' \
-  "$(python3 -c "print(round($gw_idle_rss/1024,1))")" "$(python3 -c "print(round($gw_loaded_rss/1024,1))")"
+printf '  gateway RSS idle %s MB (default workers: %s MB), after load %s MB\n' \
+  "$(python3 -c "print(round($gw_idle_rss/1024,1))")" "$(python3 -c "print(round($gwd_idle_rss/1024,1))")" \
+  "$(python3 -c "print(round($gw_loaded_rss/1024,1))")"
 printf '  nginx worker RSS %s MB, emulator RSS %s MB\n' \
   "$(python3 -c "print(round($(rss_kb "$ng_worker")/1024,1))")" "$(python3 -c "print(round($(rss_kb "$emu_pid")/1024,1))")"
 starts=()

@@ -226,20 +226,14 @@ struct Gateway::Impl {
     asio::awaitable<bool> on_chunk(const router::Deployment& d, std::string_view upstream_fields,
                                    json::object& chunk) override {
       if (!started_) {
+        // The head leaves with the first batch (flush), in one write.
         started_ = true;
-        bhttp::response_header<> h;
-        h.version(req_.version());
-        h.result(bhttp::status::ok);
-        h.set(bhttp::field::content_type, "text/event-stream");
-        h.set(bhttp::field::cache_control, "no-cache");
-        std::string f;
-        f.reserve(256 + upstream_fields.size());
-        http::append_field(f, "x-litellm-call-id", call_id_);
-        http::append_field(f, "x-litellm-model-id", d.id);
-        http::append_field(f, "x-litellm-model-group", d.model_name);
-        http::append_field(f, "x-litellm-version", LITELLM_VERSION_STRING);
-        f += upstream_fields;
-        if (!co_await w_.start_stream(std::move(h), f)) co_return false;
+        fields_.reserve(256 + upstream_fields.size());
+        http::append_field(fields_, "x-litellm-call-id", call_id_);
+        http::append_field(fields_, "x-litellm-model-id", d.id);
+        http::append_field(fields_, "x-litellm-model-group", d.model_name);
+        http::append_field(fields_, "x-litellm-version", LITELLM_VERSION_STRING);
+        fields_ += upstream_fields;
       }
       // Held until flush(): the chunks of one upstream read leave in one write.
       buf_.append("data: ");
@@ -250,18 +244,31 @@ struct Gateway::Impl {
 
     asio::awaitable<bool> flush() override {
       if (buf_.empty()) co_return true;
-      const bool ok = co_await w_.write_chunk(buf_);
+      bool ok = false;
+      if (!head_sent_) {
+        head_sent_ = true;
+        bhttp::response_header<> h;
+        h.version(req_.version());
+        h.result(bhttp::status::ok);
+        h.set(bhttp::field::content_type, "text/event-stream");
+        h.set(bhttp::field::cache_control, "no-cache");
+        ok = co_await w_.start_stream(std::move(h), fields_, buf_);
+      } else {
+        ok = co_await w_.write_chunk(buf_);
+      }
       buf_.clear();
       co_return ok;
     }
 
-    bool started() const { return started_; }
+    bool started() const { return head_sent_; }
 
    private:
     http::ResponseWriter& w_;
     const http::ServerRequest& req_;
     const std::string& call_id_;
-    bool started_ = false;
+    bool started_ = false;    // a chunk was produced: the answer is a stream now
+    bool head_sent_ = false;  // the 200 head went out (with the first batch)
+    std::string fields_;
     std::string buf_;
   };
 

@@ -455,10 +455,13 @@ Error io_error(const Route& route, std::string_view doing, const beast::error_co
 }
 
 // Reads body bytes into [data, data + size); returns how many arrived. Whatever one socket read
-// brought is returned at once: nothing waits for the buffer to fill.
+// brought is returned at once: nothing waits for the buffer to fill. Without `drain`, only the
+// first chunk of a chunked body is returned even when more are buffered (a stream's first event
+// should not wait for the rest to be decoded).
 asio::awaitable<std::pair<beast::error_code, std::size_t>> read_body_some(Connection& c, char* data,
                                                                           std::size_t size,
-                                                                          const Timing& timing) {
+                                                                          const Timing& timing,
+                                                                          bool drain = true) {
   Parser& p = *c.parser;
   p.get().body().data = data;
   p.get().body().size = size;
@@ -469,7 +472,7 @@ asio::awaitable<std::pair<beast::error_code, std::size_t>> read_body_some(Connec
   // Beast stops at every chunk of a chunked body even when the next ones are already buffered:
   // parse those too, so events that arrived in one read are handed over together, without a
   // scheduler round trip each.
-  while (!ec && !p.is_done() && p.get().body().size > 0 && c.buffer.size() > 0) {
+  while (drain && !ec && !p.is_done() && p.get().body().size > 0 && c.buffer.size() > 0) {
     beast::error_code pec;
     const std::size_t used = p.put(c.buffer.data(), pec);
     c.buffer.consume(used);
@@ -1135,11 +1138,14 @@ class StreamImpl final : public ResponseStream {
     auto& piece = conn_->piece;
     if (piece.empty()) piece.resize(kPieceSize);
     for (;;) {
-      auto [ec, got] =
-          co_await read_body_some(*conn_, piece.data(), piece.size(), Timing{{}, timeout_});
+      auto [ec, got] = co_await read_body_some(*conn_, piece.data(), piece.size(),
+                                               Timing{{}, timeout_}, /*drain=*/first_piece_sent_);
       if (ec) co_return fail(ec);
       done_ = conn_->parser->is_done();
-      if (got > 0) co_return std::string_view(piece.data(), got);
+      if (got > 0) {
+        first_piece_sent_ = true;
+        co_return std::string_view(piece.data(), got);
+      }
       if (done_) {
         give_back();
         co_return std::string_view{};
@@ -1169,6 +1175,7 @@ class StreamImpl final : public ResponseStream {
   std::size_t body_limit_;
   bool done_ = false;
   bool cancelled_ = false;
+  bool first_piece_sent_ = false;  // later pieces take every chunk already buffered
   std::optional<Error> error_;
 };
 

@@ -11,6 +11,7 @@
 #include <limits>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <tuple>
 #include <utility>
 
@@ -227,8 +228,8 @@ class Connection final : public ResponseWriter, public std::enable_shared_from_t
   using ResponseWriter::send;
   using ResponseWriter::start_stream;
   asio::awaitable<void> send(ServerResponse res, std::string_view extra_fields) override;
-  asio::awaitable<bool> start_stream(bhttp::response_header<> header,
-                                     std::string_view extra_fields) override;
+  asio::awaitable<bool> start_stream(bhttp::response_header<> header, std::string_view extra_fields,
+                                     std::string_view first_chunk) override;
   asio::awaitable<bool> write_chunk(std::string_view data) override;
   asio::awaitable<void> finish_stream() override;
   bool client_gone() const noexcept override { return gone_; }
@@ -261,6 +262,8 @@ class Connection final : public ResponseWriter, public std::enable_shared_from_t
   // byte.
   void start_watch();
   void on_watch(const beast::error_code& ec);
+  // "<hex size>\r\n" for a chunk of `size` bytes, in chunk_head_.
+  std::string_view chunk_size_line(std::size_t size);
 
   // Deadlines are lazy: moving one later costs a clock read; the timer fires at the old expiry
   // and re-arms. Only moving one earlier touches the timer.
@@ -643,7 +646,8 @@ asio::awaitable<void> Connection::send(ServerResponse res, std::string_view extr
 }
 
 asio::awaitable<bool> Connection::start_stream(bhttp::response_header<> header,
-                                               std::string_view extra_fields) {
+                                               std::string_view extra_fields,
+                                               std::string_view first_chunk) {
   if (answered_) {
     core_->log("handler answered twice; the stream is refused");
     co_return false;
@@ -667,28 +671,44 @@ asio::awaitable<bool> Connection::start_stream(bhttp::response_header<> header,
 
   write_head(head_, msg.base());
   add_fields(head_, extra_fields);
+  if (request_head_) first_chunk = {};  // a HEAD answer has no body
+  std::array<asio::const_buffer, 4> buffers{asio::buffer(head_)};
+  std::size_t count = 1;
+  if (!first_chunk.empty()) {
+    if (stream_chunked_) {
+      buffers[count++] = asio::buffer(chunk_size_line(first_chunk.size()));
+      buffers[count++] = asio::buffer(first_chunk);
+      buffers[count++] = asio::buffer(kCrlf);
+    } else {
+      buffers[count++] = asio::buffer(first_chunk);
+    }
+  }
   begin_write();
-  auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(head_), kNothrow);
+  auto [ec, n] = co_await asio::async_write(
+      socket_, std::span<const asio::const_buffer>(buffers.data(), count), kNothrow);
   if (!end_write(ec)) co_return false;
   if (request_head_) {
-    stream_finished_ = true;  // a HEAD answer has no body
+    stream_finished_ = true;
     co_return false;
   }
   co_return true;
+}
+
+std::string_view Connection::chunk_size_line(std::size_t size) {
+  auto* first = chunk_head_.data();
+  auto [end, err] = std::to_chars(first, first + chunk_head_.size() - 2, size, 16);
+  static_cast<void>(err);  // 22 characters hold any 64-bit size in hex
+  *end++ = '\r';
+  *end++ = '\n';
+  return {first, static_cast<std::size_t>(end - first)};
 }
 
 asio::awaitable<bool> Connection::write_chunk(std::string_view data) {
   if (!streaming_ || stream_finished_ || gone_ || !open_) co_return false;
   if (data.empty()) co_return true;  // an empty chunk would end the stream
   if (!stream_chunked_) co_return co_await write_buffers(asio::buffer(data));
-  auto* first = chunk_head_.data();
-  auto [end, err] = std::to_chars(first, first + chunk_head_.size() - 2, data.size(), 16);
-  static_cast<void>(err);  // 22 characters hold any 64-bit size in hex
-  *end++ = '\r';
-  *end++ = '\n';
-  const std::array<asio::const_buffer, 3> buffers{
-      asio::buffer(first, static_cast<std::size_t>(end - first)), asio::buffer(data),
-      asio::buffer(kCrlf)};
+  const std::array<asio::const_buffer, 3> buffers{asio::buffer(chunk_size_line(data.size())),
+                                                  asio::buffer(data), asio::buffer(kCrlf)};
   co_return co_await write_buffers(buffers);
 }
 

@@ -68,11 +68,14 @@ class ResponseWriter {
   /// Starts a streamed response: writes the header (status, fields; chunked encoding is set by
   /// the writer). Returns false when the client is gone.
   asio::awaitable<bool> start_stream(bhttp::response_header<> header) {
-    return start_stream(std::move(header), {});
+    return start_stream(std::move(header), {}, {});
   }
-  /// As start_stream(header), with pre-rendered `extra_fields` as in send().
+  /// As start_stream(header), with pre-rendered `extra_fields` as in send(), and with
+  /// `first_chunk` (when not empty) sent in the same write as the header: a client then wakes
+  /// once for both, not once for a header without data.
   virtual asio::awaitable<bool> start_stream(bhttp::response_header<> header,
-                                             std::string_view extra_fields) = 0;
+                                             std::string_view extra_fields,
+                                             std::string_view first_chunk) = 0;
   /// Writes one chunk and flushes it. Returns false when the client is gone (stop producing).
   virtual asio::awaitable<bool> write_chunk(std::string_view data) = 0;
   /// Ends the stream (last chunk). Safe to call after the client went away.

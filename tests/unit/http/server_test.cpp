@@ -82,7 +82,7 @@ TEST(HttpServer, WritesPreRenderedExtraFieldsWithTheResponseAndTheStream) {
                     if (req.target() == "/stream") {
                       bhttp::response_header<> h;
                       h.result(bhttp::status::ok);
-                      co_await w.start_stream(std::move(h), extra);
+                      co_await w.start_stream(std::move(h), extra, "first ");  // one write
                       co_await w.write_chunk("data");
                       co_await w.finish_stream();
                       co_return;
@@ -100,7 +100,7 @@ TEST(HttpServer, WritesPreRenderedExtraFieldsWithTheResponseAndTheStream) {
     EXPECT_EQ(res->headers["x-one"], "1") << target;
     EXPECT_EQ(res->headers["x-two"], "split  x-injected: yes") << target;
     EXPECT_EQ(res->headers.count("x-injected"), 0u) << target;
-    EXPECT_EQ(res->body, target == std::string("/whole") ? "body" : "data");
+    EXPECT_EQ(res->body, target == std::string("/whole") ? "body" : "first data");
     EXPECT_TRUE(res->keep_alive);
   }
 }

@@ -12,6 +12,12 @@ function(litellm_library name)
   target_link_libraries(${name} PUBLIC litellm_boost ${ARG_DEPS})
   target_link_libraries(${name} PRIVATE $<BUILD_INTERFACE:litellm_warnings>)
   set_target_properties(${name} PROPERTIES POSITION_INDEPENDENT_CODE ON)
+  if(LITELLM_BUILD_FUZZ AND LITELLM_SANITIZE AND CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    # Coverage for libFuzzer in our code, not only in the fuzz harness: without it the fuzzers
+    # are blind to the parsers they exist for. Other binaries of this build link the sanitizer
+    # runtime, whose weak coverage callbacks do nothing.
+    target_compile_options(${name} PRIVATE -fsanitize=fuzzer-no-link)
+  endif()
 endfunction()
 
 # litellm_executable(<name> SOURCES ... [DEPS ...])

@@ -43,6 +43,7 @@
 
 #include "core/env.hpp"
 #include "http/client_detail.hpp"
+#include "http/head.hpp"
 
 namespace litellm::http {
 
@@ -668,12 +669,6 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
     h += " HTTP/1.1\r\n";
     bool has_host = false;
     bool has_agent = false;
-    auto add = [&h](std::string_view name, std::string_view value) {
-      h += name;
-      h += ": ";
-      h += value;
-      h += "\r\n";
-    };
     for (const auto& [name, value] : req.headers) {
       if (!valid_header_name(name)) {
         return Error::make(ErrorKind::bad_request, "request header name is not an HTTP token");
@@ -693,12 +688,12 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
           if (beast::iequals(token, "close")) out.keep_alive = false;
         }
       }
-      add(name, value);
+      append_field(h, name, value);  // validated: no CR, LF or NUL to neutralise
     }
-    if (!has_host) add("Host", route.target.host_header());
-    if (!has_agent) add("User-Agent", kUserAgent);
+    if (!has_host) append_field(h, "Host", route.target.host_header());
+    if (!has_agent) append_field(h, "User-Agent", kUserAgent);
     if (route.proxy && !route.target.tls && !route.proxy_auth.empty()) {
-      add("Proxy-Authorization", route.proxy_auth);
+      append_field(h, "Proxy-Authorization", route.proxy_auth);
     }
     // As Beast's prepare_payload: a length whenever there is a body, and for the methods that
     // expect one even when it is empty.
@@ -707,7 +702,8 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
       char digits[24];
       auto [end, ec] = std::to_chars(digits, digits + sizeof digits, req.body.size());
       static_cast<void>(ec);  // 24 characters hold any size
-      add("Content-Length", std::string_view(digits, static_cast<std::size_t>(end - digits)));
+      append_field(h, "Content-Length",
+                   std::string_view(digits, static_cast<std::size_t>(end - digits)));
     }
     h += "\r\n";
     out.body = std::move(req.body);

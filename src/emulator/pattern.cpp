@@ -42,6 +42,15 @@ CharSet space() {
   return s;
 }
 
+// The character of a one-character set (an escape such as \. used as a range end), else -1.
+int only_char(const CharSet& s) {
+  if (s.count() != 1) return -1;
+  for (std::size_t c = 0; c < s.size(); ++c) {
+    if (s.test(c)) return static_cast<int>(c);
+  }
+  return -1;
+}
+
 struct Node;
 using Sequence = std::vector<Node>;
 using Alternation = std::vector<Sequence>;
@@ -252,10 +261,7 @@ class Parser {
         auto s = escape();
         if (!s) return std::nullopt;
         item = *s;
-        if (item.count() == 1) {
-          for (int k = 0; k < 128; ++k)
-            if (item.test(static_cast<std::size_t>(k))) lo = k;
-        }
+        lo = only_char(item);
       } else {
         if (static_cast<unsigned char>(c) >= 0x80 || c < ' ') return std::nullopt;
         item.set(static_cast<std::size_t>(c));
@@ -266,9 +272,9 @@ class Parser {
         char hi = p_[i_++];
         if (hi == '\\') {
           auto s = escape();
-          if (!s || s->count() != 1) return std::nullopt;
-          for (int k = 0; k < 128; ++k)
-            if (s->test(static_cast<std::size_t>(k))) hi = static_cast<char>(k);
+          const int only = s ? only_char(*s) : -1;
+          if (only < 0) return std::nullopt;
+          hi = static_cast<char>(only);
         }
         if (static_cast<unsigned char>(hi) >= 0x80 || hi < lo) return std::nullopt;
         item = range(static_cast<char>(lo), hi);

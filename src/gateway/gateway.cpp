@@ -183,6 +183,18 @@ struct Gateway::Impl {
     return std::move(*body);
   }
 
+  // The fields every answer of a call carries, streamed or not: LiteLLM's call id and version,
+  // and which deployment answered.
+  static void append_identity_fields(std::string& f, const std::string& call_id,
+                                     const router::Deployment* d) {
+    http::append_field(f, "x-litellm-call-id", call_id);
+    http::append_field(f, "x-litellm-version", LITELLM_VERSION_STRING);
+    if (d != nullptr) {
+      http::append_field(f, "x-litellm-model-id", d->id);
+      http::append_field(f, "x-litellm-model-group", d->model_name);
+    }
+  }
+
   // An answered call: its body and LiteLLM's response headers, the latter rendered as field
   // lines in one string rather than an allocation and a name lookup per field.
   asio::awaitable<void> send_result(http::ResponseWriter& w, const http::ServerRequest& req,
@@ -198,11 +210,8 @@ struct Gateway::Impl {
 
     std::string f;
     f.reserve(512 + r.upstream_fields.size());
-    http::append_field(f, "x-litellm-call-id", call_id);
-    http::append_field(f, "x-litellm-version", LITELLM_VERSION_STRING);
+    append_identity_fields(f, call_id, r.deployment);
     if (r.deployment != nullptr) {
-      http::append_field(f, "x-litellm-model-id", r.deployment->id);
-      http::append_field(f, "x-litellm-model-group", r.deployment->model_name);
       http::append_field(f, "x-litellm-model-api-base", r.deployment->target.api_base);
     }
     http::append_field(f, "x-litellm-response-cost", format_double(r.cost));
@@ -225,14 +234,10 @@ struct Gateway::Impl {
 
     asio::awaitable<bool> on_chunk(const router::Deployment& d, std::string_view upstream_fields,
                                    json::object& chunk) override {
-      if (!started_) {
-        // The head leaves with the first batch (flush), in one write.
-        started_ = true;
+      if (fields_.empty()) {
+        // First chunk: the head's fields; the head leaves with the first batch (flush).
         fields_.reserve(256 + upstream_fields.size());
-        http::append_field(fields_, "x-litellm-call-id", call_id_);
-        http::append_field(fields_, "x-litellm-model-id", d.id);
-        http::append_field(fields_, "x-litellm-model-group", d.model_name);
-        http::append_field(fields_, "x-litellm-version", LITELLM_VERSION_STRING);
+        append_identity_fields(fields_, call_id_, &d);
         fields_ += upstream_fields;
       }
       // Held until flush(): the chunks of one upstream read leave in one write.
@@ -266,9 +271,8 @@ struct Gateway::Impl {
     http::ResponseWriter& w_;
     const http::ServerRequest& req_;
     const std::string& call_id_;
-    bool started_ = false;    // a chunk was produced: the answer is a stream now
     bool head_sent_ = false;  // the 200 head went out (with the first batch)
-    std::string fields_;
+    std::string fields_;      // the head's extra fields, rendered at the first chunk
     std::string buf_;
   };
 

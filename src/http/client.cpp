@@ -390,12 +390,18 @@ struct Connection {
   }
 };
 
+// A connection idle for less than this is reused without the peek below: servers close idle
+// connections after seconds (uvicorn 5 s, nginx 75 s), so under load the peek's syscall on every
+// request would almost never find anything, and the resend after a failed write covers a race.
+constexpr std::chrono::milliseconds kTrustIdleFor{1000};
+
 // A pooled connection the server may have closed while it sat idle. A peek costs one syscall and
 // saves a doomed write (and the retry) in the common case; the retry still covers the race.
-bool looks_alive(Connection& c) {
+bool looks_alive(Connection& c, core::Clock::duration idle_for) {
   if (c.buffer.size() != 0) return false;
   auto& socket = c.tcp().socket();
   if (!socket.is_open()) return false;
+  if (idle_for < kTrustIdleFor) return true;
   char byte = 0;
   const auto n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
   if (n == 0) return false;  // orderly close by the server
@@ -745,12 +751,13 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
         idle.clear();  // the rest are older still
         break;
       }
-      if (looks_alive(*c)) {
+      if (looks_alive(*c, now - c->idle_since)) {
         found = std::move(c);
         break;
       }
     }
-    if (idle.empty()) pools.erase(it);
+    // An empty pool stays (sweep() drops it): under load the next release() would otherwise
+    // allocate its map node, key and deque again.
     return found;
   }
 

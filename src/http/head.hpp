@@ -7,6 +7,7 @@
 #pragma once
 
 #include <charconv>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -70,14 +71,20 @@ inline void write_head(std::string& out, const boost::beast::http::request_heade
 }
 
 /// Appends one "name: value\r\n" line for ResponseWriter's extra fields. A CR or LF in either
-/// part (a config string, say) would split the head: those characters become spaces.
+/// part (a config string, say) would split the head: those characters become spaces. The scan is
+/// two memchr calls (vectorised) because this runs for every field of every answer; the fix-up
+/// loop runs only when one of them finds something.
 inline void append_field(std::string& out, std::string_view name, std::string_view value) {
   const std::size_t from = out.size();
   out.append(name.data(), name.size());
   out += ": ";
   out.append(value.data(), value.size());
-  for (std::size_t i = from; i < out.size(); ++i) {
-    if (out[i] == '\r' || out[i] == '\n') out[i] = ' ';
+  char* const first = out.data() + from;
+  const std::size_t n = out.size() - from;
+  if (std::memchr(first, '\r', n) != nullptr || std::memchr(first, '\n', n) != nullptr) {
+    for (char* p = first; p != first + n; ++p) {
+      if (*p == '\r' || *p == '\n') *p = ' ';
+    }
   }
   out += "\r\n";
 }

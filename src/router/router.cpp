@@ -9,6 +9,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/string.hpp>
 
 #include "core/env.hpp"
 #include "core/json.hpp"
@@ -35,21 +36,23 @@ bool is_2xx(unsigned s) {
 
 std::string pass_through_fields(const boost::beast::http::fields& f) {
   // Rate-limit headers are what LiteLLM's proxy forwards to clients verbatim (lower-cased).
+  // This runs on every answer over every upstream field, so the test is cheap first: Beast
+  // already classified each name, and no x-ratelimit-* name is one of its known fields.
   constexpr std::string_view kPrefix = "x-ratelimit-";
   auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
   std::string out;
   for (const auto& h : f) {
-    std::string_view name = h.name_string();
-    if (name.size() <= kPrefix.size()) continue;
-    bool match = true;
-    for (std::size_t i = 0; i < kPrefix.size() && match; ++i)
-      match = lower(name[i]) == kPrefix[i];
-    if (!match) continue;
+    if (h.name() != boost::beast::http::field::unknown) continue;
+    const std::string_view name = h.name_string();
+    if (name.size() <= kPrefix.size() ||
+        !boost::beast::iequals(name.substr(0, kPrefix.size()), kPrefix))
+      continue;
     if (out.empty()) out.reserve(512);
     const std::size_t at = out.size();
     http::append_field(out, name, h.value());
-    for (std::size_t i = at; i < at + name.size(); ++i)
-      out[i] = lower(out[i]);
+    std::transform(out.begin() + static_cast<std::ptrdiff_t>(at),
+                   out.begin() + static_cast<std::ptrdiff_t>(at + name.size()),
+                   out.begin() + static_cast<std::ptrdiff_t>(at), lower);
   }
   return out;
 }
@@ -143,6 +146,7 @@ Router::Router(RouterConfig config, core::Clock& clock, core::Rng& rng, Sleeper&
     auto [it, inserted] = groups_.try_emplace(d.model_name);
     if (inserted) group_order_.push_back(d.model_name);
     it->second.push_back(&d);
+    if (d.adapter != nullptr) served_[d.model_name].push_back(&d);
     states_.push_back(std::make_unique<DeploymentState>());
   }
 }
@@ -431,19 +435,32 @@ std::vector<std::string> Router::fallback_chain(std::string_view group, const Er
   return out;
 }
 
-asio::awaitable<Result<CallResult>> Router::call_once(http::Client& client, Op op,
-                                                      const Deployment& d, json::object& request,
-                                                      const CallOptions& options, StreamSink* sink,
-                                                      StreamResult* stream_result,
-                                                      bool& delivered) {
-  const std::string_view requested =
-      core::get_string(request, "model").value_or(std::string_view(d.model_name));
+// One attempt's request, built by a plain function rather than in the coroutines that await it:
+// GCC gives every local of a coroutine (temporaries included) its own slot in the heap-allocated
+// frame, and asio recycles only frames under ~1 KB, so a coroutine with many locals costs a
+// malloc and a free of several KB per request, and touches that much fresh memory.
+struct Router::Attempt {
+  const Deployment* d = nullptr;
+  std::string_view requested;
+  std::unique_ptr<providers::Target> overridden;  // per-call api_key, api_base, ... (rare)
+  const providers::Target* target = nullptr;
+  json::object with_defaults_storage;
+  const json::object* req = nullptr;
+  http::ClientRequest creq;
+  core::Clock::time_point started;
+};
+
+Result<Router::Attempt> Router::prepare(Op op, const Deployment& d, const json::object& request,
+                                        const CallOptions& options) {
+  Attempt a;
+  a.d = &d;
+  a.requested = core::get_string(request, "model").value_or(std::string_view(d.model_name));
   // The deployment's own target unless this call overrides part of it: a copy is a handful of
   // string allocations per request.
-  std::optional<providers::Target> overridden;
   if (options.api_key || options.api_base || options.drop_params ||
       (config_.drop_params && !d.target.drop_params) || !options.extra_headers.empty()) {
-    providers::Target& t = overridden.emplace(d.target);
+    a.overridden = std::make_unique<providers::Target>(d.target);
+    providers::Target& t = *a.overridden;
     if (options.api_key) t.api_key = *options.api_key;
     if (options.api_base) t.api_base = *options.api_base;
     if (options.drop_params) t.drop_params = *options.drop_params;
@@ -451,71 +468,114 @@ asio::awaitable<Result<CallResult>> Router::call_once(http::Client& client, Op o
     for (const auto& h : options.extra_headers)
       t.extra_headers.push_back(h);
   }
-  const providers::Target& target = overridden ? *overridden : d.target;
-
-  json::object with_defaults_storage;
-  const json::object& req = with_defaults(d, request, with_defaults_storage);
+  a.target = a.overridden ? a.overridden.get() : &d.target;
+  a.req = &with_defaults(d, request, a.with_defaults_storage);
   const providers::ProviderAdapter& adapter = *d.adapter;
-
-  auto upstream = op == Op::embedding ? adapter.embedding_request(req, target)
-                                      : adapter.chat_request(req, target);
-  if (!upstream) co_return with_context(std::move(upstream).error(), d, requested);
-
-  http::ClientRequest creq;
-  creq.url = std::move(upstream->url);
-  creq.headers = std::move(upstream->headers);
-  creq.body = std::move(upstream->body);
+  auto upstream = op == Op::embedding ? adapter.embedding_request(*a.req, *a.target)
+                                      : adapter.chat_request(*a.req, *a.target);
+  if (!upstream) return with_context(std::move(upstream).error(), d, a.requested);
+  a.creq.url = std::move(upstream->url);
+  a.creq.headers = std::move(upstream->headers);
+  a.creq.body = std::move(upstream->body);
   const bool streaming = op == Op::chat_stream;
-  creq.timeout =
+  a.creq.timeout =
       options.timeout.value_or(streaming ? d.stream_timeout.value_or(d.timeout.value_or(
                                                config_.stream_timeout.value_or(config_.timeout)))
                                          : d.timeout.value_or(config_.timeout));
 
   auto& st = state(d);
-  {
-    const std::int64_t minute =
-        std::chrono::duration_cast<std::chrono::minutes>(clock_.now().time_since_epoch()).count();
-    if (st.minute.exchange(minute) != minute) {
-      st.requests_this_minute.store(0);
-      st.tokens_this_minute.store(0);
-    }
-    ++st.requests_this_minute;
+  const std::int64_t minute =
+      std::chrono::duration_cast<std::chrono::minutes>(clock_.now().time_since_epoch()).count();
+  if (st.minute.exchange(minute) != minute) {
+    st.requests_this_minute.store(0);
+    st.tokens_this_minute.store(0);
   }
-  ++st.in_flight;
-  struct InFlight {
-    std::atomic<int>& n;
-    ~InFlight() { --n; }
-  } in_flight_guard{st.in_flight};
-  const auto started = clock_.now();
+  ++st.requests_this_minute;
+  a.started = clock_.now();
+  return a;
+}
 
-  if (!streaming) {
-    auto res = co_await client.send(std::move(creq));
-    auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(clock_.now() - started);
-    if (!res) co_return with_context(std::move(res).error(), d, requested);
-    if (!is_2xx(res->status)) {
-      co_return with_context(adapter.map_error(res->status, res->body, res->headers, target), d,
-                             requested);
-    }
-    auto body = op == Op::embedding ? adapter.embedding_response(res->body, req, target)
-                                    : adapter.chat_response(res->body, req, target);
-    if (!body) co_return with_context(std::move(body).error(), d, requested);
-    // Constructed from the body, not assigned: the adapter built it in the storage of the parsed
-    // answer, and json::object's move *assignment* across storages is a deep copy.
-    CallResult out{.response = std::move(*body)};
-    out.deployment = &d;
-    out.upstream_fields = pass_through_fields(res->headers);
-    out.upstream_time = elapsed;
-    if (const auto* usage = core::get_object(out.response, "usage")) {
-      out.cost = cost_of(d, *usage);
-      record_success(d, elapsed, core::get_int(*usage, "total_tokens").value_or(0));
-    } else {
-      record_success(d, elapsed, 0);
-    }
-    co_return out;
+// Counts an attempt in its deployment's in-flight gauge for as long as it is awaited.
+struct Router::InFlight {
+  std::atomic<int>& n;
+  explicit InFlight(std::atomic<int>& counter) : n(counter) { ++n; }
+  InFlight(const InFlight&) = delete;
+  InFlight& operator=(const InFlight&) = delete;
+  ~InFlight() { --n; }
+};
+
+Result<CallResult> Router::finish_whole(Op op, const Attempt& a, Result<http::ClientResponse> res) {
+  const Deployment& d = *a.d;
+  auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(clock_.now() - a.started);
+  if (!res) return with_context(std::move(res).error(), d, a.requested);
+  const providers::ProviderAdapter& adapter = *d.adapter;
+  if (!is_2xx(res->status)) {
+    return with_context(adapter.map_error(res->status, res->body, res->headers, *a.target), d,
+                        a.requested);
   }
+  auto body = op == Op::embedding ? adapter.embedding_response(res->body, *a.req, *a.target)
+                                  : adapter.chat_response(res->body, *a.req, *a.target);
+  if (!body) return with_context(std::move(body).error(), d, a.requested);
+  // Constructed from the body, not assigned: the adapter built it in the storage of the parsed
+  // answer, and json::object's move *assignment* across storages is a deep copy.
+  CallResult out{.response = std::move(*body)};
+  out.deployment = &d;
+  out.upstream_fields = pass_through_fields(res->headers);
+  out.upstream_time = elapsed;
+  if (const auto* usage = core::get_object(out.response, "usage")) {
+    out.cost = cost_of(d, *usage);
+    record_success(d, elapsed, core::get_int(*usage, "total_tokens").value_or(0));
+  } else {
+    record_success(d, elapsed, 0);
+  }
+  return out;
+}
 
-  // ---- streamed ----
-  auto opened = co_await client.open(std::move(creq));
+asio::awaitable<void> Router::call_whole(http::Client& client, Op op, const Deployment& d,
+                                         json::object& request, const CallOptions& options,
+                                         Result<CallResult>& out) {
+  auto a = prepare(op, d, request, options);
+  if (!a) {
+    out = std::move(a).error();
+    co_return;
+  }
+  InFlight in_flight(state(d).in_flight);
+  out = finish_whole(op, *a, co_await client.send(std::move(a->creq)));
+}
+
+asio::awaitable<void> Router::stream_into(http::Client& client, const Deployment& d,
+                                          json::object& request, const CallOptions& options,
+                                          StreamSink* sink, StreamResult* stream_result,
+                                          bool& delivered, Result<CallResult>& out) {
+  out = co_await call_stream(client, d, request, options, sink, stream_result, delivered);
+}
+
+asio::awaitable<void> Router::call_once(http::Client& client, Op op, const Deployment& d,
+                                        json::object& request, const CallOptions& options,
+                                        StreamSink* sink, StreamResult* stream_result,
+                                        bool& delivered, Result<CallResult>& out) {
+  // Not a coroutine: it hands back the one that does the work, one frame fewer per call.
+  if (op == Op::chat_stream) {
+    return stream_into(client, d, request, options, sink, stream_result, delivered, out);
+  }
+  return call_whole(client, op, d, request, options, out);
+}
+
+asio::awaitable<Result<CallResult>> Router::call_stream(
+    http::Client& client, const Deployment& d, json::object& request, const CallOptions& options,
+    StreamSink* sink, StreamResult* stream_result, bool& delivered) {
+  auto prepared = prepare(Op::chat_stream, d, request, options);
+  if (!prepared) co_return std::move(prepared).error();
+  Attempt& a = *prepared;
+  const std::string_view requested = a.requested;
+  const providers::Target& target = *a.target;
+  const json::object& req = *a.req;
+  const providers::ProviderAdapter& adapter = *d.adapter;
+  auto& st = state(d);
+  InFlight in_flight(st.in_flight);
+  const auto started = a.started;
+
+  auto opened = co_await client.open(std::move(a.creq));
   if (!opened) co_return with_context(std::move(opened).error(), d, requested);
   auto& stream = *opened;
   if (!is_2xx(stream->status())) {
@@ -578,91 +638,129 @@ asio::awaitable<Result<CallResult>> Router::call_once(http::Client& client, Op o
   co_return out;
 }
 
-asio::awaitable<Result<CallResult>> Router::call_group(http::Client& client, Op op,
-                                                       std::string_view group_name,
-                                                       json::object& request,
-                                                       const CallOptions& options, StreamSink* sink,
-                                                       StreamResult* stream_result) {
-  std::vector<const Deployment*> candidates;
-  Deployment* adhoc = nullptr;
-  if (auto g = group(group_name); g) {
-    candidates = std::move(*g);
-  } else if (config_.allow_unlisted_models &&
-             groups_.find(std::string(group_name)) == groups_.end()) {
-    std::lock_guard lock(adhoc_mu_);
-    auto& slot = adhoc_[std::string(group_name)];
-    if (!slot) {
-      auto d = adhoc_deployment(group_name, options);
-      if (!d) co_return std::move(d).error();
-      slot = std::make_unique<Deployment>(std::move(*d));
-    }
-    adhoc = slot.get();
-    candidates.push_back(adhoc);
-  } else {
-    co_return std::move(g).error();
+Result<std::vector<const Deployment*>> Router::candidates(std::string_view group_name,
+                                                          const CallOptions& options) {
+  if (group_name.empty()) {
+    Error e = Error::make(ErrorKind::bad_request, "'model' is required and must be a string");
+    e.param = "model";
+    return e;
   }
+  auto g = group(group_name);
+  if (g || !config_.allow_unlisted_models ||
+      groups_.find(std::string(group_name)) != groups_.end()) {
+    return g;
+  }
+  std::lock_guard lock(adhoc_mu_);
+  auto& slot = adhoc_[std::string(group_name)];
+  if (!slot) {
+    auto d = adhoc_deployment(group_name, options);
+    if (!d) return std::move(d).error();
+    slot = std::make_unique<Deployment>(std::move(*d));
+  }
+  return std::vector<const Deployment*>{slot.get()};
+}
 
+bool Router::candidates(std::string_view group_name, const CallOptions& options,
+                        std::vector<const Deployment*>& out, Result<CallResult>& error) {
+  auto g = candidates(group_name, options);
+  if (!g) {
+    error = std::move(g).error();
+    return false;
+  }
+  out = std::move(*g);
+  return true;
+}
+
+Error Router::none_available(std::string_view group_name) const {
+  Error e = Error::make(ErrorKind::rate_limit,
+                        "No deployments available for selected model, Try again in " +
+                            std::to_string(config_.cooldown_time.count()) +
+                            " seconds. Passed model=" + std::string(group_name) +
+                            ". All deployments are cooling down or over their rpm/tpm limits.");
+  e.model = std::string(group_name);
+  e.retry_after = std::chrono::duration_cast<milliseconds>(config_.cooldown_time);
+  return e;
+}
+
+bool Router::retry_after_failure(const Deployment& d, const Error& e, std::size_t group_size,
+                                 int attempt, int retries, bool delivered) {
+  record_failure(d, e, group_size);
+  // Never retry once a byte reached the caller, nor what cannot succeed on retry (unless the
+  // retry_policy names this class of error).
+  const auto policy = config_.retry_policy.for_error(e);
+  const int allowed = policy.value_or(retries);
+  return !delivered && (policy || e.retryable()) && attempt < allowed;
+}
+
+// Answers into `r` rather than returning it: an awaited result is one more slot of the caller's
+// frame (see Attempt). After a failure, r's error is what the call returns when nothing is left
+// to try.
+asio::awaitable<void> Router::call_group(http::Client& client, Op op, std::string_view group_name,
+                                         json::object& request, const CallOptions& options,
+                                         StreamSink* sink, StreamResult* stream_result,
+                                         Result<CallResult>& r) {
+  std::vector<const Deployment*> adhoc_or_filtered;
+  const std::vector<const Deployment*>* group = nullptr;
+  if (auto it = served_.find(group_name); it != served_.end()) {
+    group = &it->second;  // a configured group: no lookup key or vector built per request
+  } else if (candidates(group_name, options, adhoc_or_filtered, r)) {
+    group = &adhoc_or_filtered;
+  } else {
+    co_return;
+  }
+  const std::vector<const Deployment*>& all = *group;
   const int retries =
-      options.num_retries.value_or(candidates.front()->max_retries.value_or(config_.num_retries));
+      options.num_retries.value_or(all.front()->max_retries.value_or(config_.num_retries));
   std::vector<const Deployment*> tried;
-  std::optional<Error> last;
   for (int attempt = 0; attempt <= retries; ++attempt) {
-    const Deployment* d = pick(candidates, tried);
+    const Deployment* d = pick(all, tried);
     if (d == nullptr) {
-      Error e = Error::make(ErrorKind::rate_limit,
-                            "No deployments available for selected model, Try again in " +
-                                std::to_string(config_.cooldown_time.count()) +
-                                " seconds. Passed model=" + std::string(group_name) +
-                                ". All deployments are cooling down or over their rpm/tpm limits.");
-      e.model = std::string(group_name);
-      e.retry_after = std::chrono::duration_cast<milliseconds>(config_.cooldown_time);
-      co_return last ? std::move(*last) : e;
+      if (attempt == 0) r = none_available(group_name);
+      co_return;
     }
     tried.push_back(d);
     bool delivered = false;
-    auto r = co_await call_once(client, op, *d, request, options, sink, stream_result, delivered);
+    co_await call_once(client, op, *d, request, options, sink, stream_result, delivered, r);
     if (r) {
       r->attempts = attempt + 1;
-      co_return r;
+      co_return;
     }
-    Error e = std::move(r).error();
-    record_failure(*d, e, candidates.size());
-    // Never retry once a byte reached the caller, nor what cannot succeed on retry (unless the
-    // retry_policy names this class of error).
-    const auto policy = config_.retry_policy.for_error(e);
-    const int allowed = policy.value_or(retries);
-    if (delivered || (!policy && !e.retryable()) || attempt >= allowed) co_return e;
-    co_await sleeper_.sleep(backoff(attempt, e));
-    last = std::move(e);
+    if (!retry_after_failure(*d, r.error(), all.size(), attempt, retries, delivered)) co_return;
+    co_await sleeper_.sleep(backoff(attempt, r.error()));
   }
-  co_return last ? std::move(*last) : Error::make(ErrorKind::api_error, "no attempt was made");
 }
 
 asio::awaitable<Result<CallResult>> Router::run(http::Client& client, Op op, json::object request,
-                                                const CallOptions& options, StreamSink* sink,
+                                                CallOptions options, StreamSink* sink,
                                                 StreamResult* stream_result) {
-  auto model = core::get_string(request, "model");
-  if (!model || model->empty()) {
-    Error e = Error::make(ErrorKind::bad_request, "'model' is required and must be a string");
-    e.param = "model";
-    co_return e;
+  // A missing or empty model is candidates()' error: no local here for it (see Attempt).
+  const std::string_view model = core::get_string(request, "model").value_or("");
+  Result<CallResult> r = Error::make(ErrorKind::api_error, "no attempt was made");
+  co_await call_group(client, op, model, request, options, sink, stream_result, r);
+  if (!r && !model.empty() && (stream_result == nullptr || stream_result->chunks == 0)) {
+    co_await run_fallbacks(client, op, request, options, sink, stream_result, r);
   }
-  const std::string first_group(*model);
-  auto r = co_await call_group(client, op, first_group, request, options, sink, stream_result);
-  if (r || (stream_result != nullptr && stream_result->chunks > 0)) co_return r;
+  co_return r;
+}
 
-  Error first_error = std::move(r).error();
+// `r` holds the first group's error; it is replaced by a fallback's answer, or kept.
+asio::awaitable<void> Router::run_fallbacks(http::Client& client, Op op, json::object& request,
+                                            const CallOptions& options, StreamSink* sink,
+                                            StreamResult* stream_result, Result<CallResult>& r) {
+  // The fallbacks rewrite request["model"]: the first group's name is copied before that.
+  const std::string first_group(core::get_string(request, "model").value_or(""));
+  Result<CallResult> first = std::move(r);
   int tried_fallbacks = 0;
-  for (const auto& fb : fallback_chain(first_group, first_error)) {
+  for (const auto& fb : fallback_chain(first_group, first.error())) {
     if (tried_fallbacks >= config_.max_fallbacks) break;
     auto g = group(fb);
     if (!g) continue;  // unknown or unserved fallback: skip to the next one
     ++tried_fallbacks;
     request["model"] = fb;
-    auto fr = co_await call_group(client, op, fb, request, options, sink, stream_result);
-    if (fr || (stream_result != nullptr && stream_result->chunks > 0)) co_return fr;
+    co_await call_group(client, op, fb, request, options, sink, stream_result, r);
+    if (r || (stream_result != nullptr && stream_result->chunks > 0)) co_return;
   }
-  co_return first_error;
+  r = std::move(first);
 }
 
 asio::awaitable<Result<CallResult>> Router::probe(http::Client& client,
@@ -673,25 +771,31 @@ asio::awaitable<Result<CallResult>> Router::probe(http::Client& client,
                                                       "' is not supported by this gateway");
   }
   bool delivered = false;
-  co_return co_await call_once(client, embedding ? Op::embedding : Op::chat, deployment, request,
-                               {}, nullptr, nullptr, delivered);
+  const CallOptions options;
+  Result<CallResult> r = Error::make(ErrorKind::api_error, "no attempt was made");
+  co_await call_once(client, embedding ? Op::embedding : Op::chat, deployment, request, options,
+                     nullptr, nullptr, delivered, r);
+  co_return r;
 }
 
+// Plain functions handing back run's coroutine (its parameters are copies, so nothing dangles):
+// one frame and one resumption fewer per call.
 asio::awaitable<Result<CallResult>> Router::chat(http::Client& client, json::object request,
                                                  CallOptions options) {
-  co_return co_await run(client, Op::chat, std::move(request), options, nullptr, nullptr);
+  return run(client, Op::chat, std::move(request), std::move(options), nullptr, nullptr);
 }
 
 asio::awaitable<Result<CallResult>> Router::embedding(http::Client& client, json::object request,
                                                       CallOptions options) {
-  co_return co_await run(client, Op::embedding, std::move(request), options, nullptr, nullptr);
+  return run(client, Op::embedding, std::move(request), std::move(options), nullptr, nullptr);
 }
 
 asio::awaitable<Result<StreamResult>> Router::chat_stream(http::Client& client,
                                                           json::object request, StreamSink& sink,
                                                           CallOptions options) {
   StreamResult result;
-  auto r = co_await run(client, Op::chat_stream, std::move(request), options, &sink, &result);
+  auto r =
+      co_await run(client, Op::chat_stream, std::move(request), std::move(options), &sink, &result);
   if (!r) co_return std::move(r).error();
   result.attempts = r->attempts;
   co_return result;

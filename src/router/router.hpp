@@ -188,17 +188,43 @@ class Router {
   const Deployment* pick(const std::vector<const Deployment*>& candidates,
                          const std::vector<const Deployment*>& tried);
   std::vector<std::string> fallback_chain(std::string_view group, const Error& e) const;
-  asio::awaitable<Result<CallResult>> call_group(http::Client& client, Op op,
-                                                 std::string_view group, json::object& request,
-                                                 const CallOptions& options, StreamSink* sink,
-                                                 StreamResult* stream_result);
-  asio::awaitable<Result<CallResult>> call_once(http::Client& client, Op op, const Deployment& d,
-                                                json::object& request, const CallOptions& options,
-                                                StreamSink* sink, StreamResult* stream_result,
-                                                bool& delivered);
+  asio::awaitable<void> call_group(http::Client& client, Op op, std::string_view group,
+                                   json::object& request, const CallOptions& options,
+                                   StreamSink* sink, StreamResult* stream_result,
+                                   Result<CallResult>& r);
+  asio::awaitable<void> call_once(http::Client& client, Op op, const Deployment& d,
+                                  json::object& request, const CallOptions& options,
+                                  StreamSink* sink, StreamResult* stream_result, bool& delivered,
+                                  Result<CallResult>& out);
+  struct Attempt;
+  struct InFlight;
+  Result<Attempt> prepare(Op op, const Deployment& d, const json::object& request,
+                          const CallOptions& options);
+  Result<CallResult> finish_whole(Op op, const Attempt& a, Result<http::ClientResponse> res);
+  asio::awaitable<void> call_whole(http::Client& client, Op op, const Deployment& d,
+                                   json::object& request, const CallOptions& options,
+                                   Result<CallResult>& out);
+  asio::awaitable<void> stream_into(http::Client& client, const Deployment& d,
+                                    json::object& request, const CallOptions& options,
+                                    StreamSink* sink, StreamResult* stream_result, bool& delivered,
+                                    Result<CallResult>& out);
+  asio::awaitable<Result<CallResult>> call_stream(http::Client& client, const Deployment& d,
+                                                  json::object& request, const CallOptions& options,
+                                                  StreamSink* sink, StreamResult* stream_result,
+                                                  bool& delivered);
   asio::awaitable<Result<CallResult>> run(http::Client& client, Op op, json::object request,
-                                          const CallOptions& options, StreamSink* sink,
+                                          CallOptions options, StreamSink* sink,
                                           StreamResult* stream_result);
+  asio::awaitable<void> run_fallbacks(http::Client& client, Op op, json::object& request,
+                                      const CallOptions& options, StreamSink* sink,
+                                      StreamResult* stream_result, Result<CallResult>& r);
+  Result<std::vector<const Deployment*>> candidates(std::string_view group_name,
+                                                    const CallOptions& options);
+  bool candidates(std::string_view group_name, const CallOptions& options,
+                  std::vector<const Deployment*>& out, Result<CallResult>& error);
+  Error none_available(std::string_view group_name) const;
+  bool retry_after_failure(const Deployment& d, const Error& e, std::size_t group_size, int attempt,
+                           int retries, bool delivered);
   milliseconds backoff(int attempt, const Error& e);
   void record_success(const Deployment& d, std::chrono::microseconds latency, std::int64_t tokens);
   void record_failure(const Deployment& d, const Error& e, std::size_t group_size);
@@ -210,6 +236,16 @@ class Router {
   core::Rng& rng_;
   Sleeper& sleeper_;
   std::unordered_map<std::string, std::vector<const Deployment*>> groups_;
+  // The deployments of each group this gateway can call (a provider adapter exists), looked up
+  // by string_view on every call.
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
+  std::unordered_map<std::string, std::vector<const Deployment*>, NameHash, std::equal_to<>>
+      served_;
   std::vector<std::string> group_order_;
   std::vector<std::unique_ptr<DeploymentState>> states_;  // parallel to config_.deployments
   // Ad-hoc (SDK) deployments, created on first use and kept so their state persists.

@@ -360,6 +360,8 @@ struct Route {
   }
 };
 
+using RoutePtr = std::shared_ptr<const Route>;
+
 struct Connection {
   // Beast reads at most the buffer's free capacity (512 bytes when empty): without room up front
   // a streamed answer arrived one 512-byte read, and one scheduler round trip, at a time.
@@ -622,14 +624,15 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
 
   // A gateway sends every request of a deployment to the same few URLs: parsing each one once
   // (Boost.URL, proxy rules) instead of per request is a measurable part of the hot path.
-  Result<Route> route_for(std::string_view url) const {
+  // Shared, not copied: a Route is a handful of strings, and every request needs one.
+  Result<RoutePtr> route_for(std::string_view url) const {
     if (auto it = route_cache_.find(url); it != route_cache_.end()) return it->second;
     auto r = compute_route(url);
-    if (r) {
-      if (route_cache_.size() >= 256) route_cache_.clear();  // bounded; rebuilt on demand
-      route_cache_.emplace(std::string(url), *r);
-    }
-    return r;
+    if (!r) return std::move(r).error();
+    auto route = std::make_shared<const Route>(std::move(*r));
+    if (route_cache_.size() >= 256) route_cache_.clear();  // bounded; rebuilt on demand
+    route_cache_.emplace(std::string(url), route);
+    return route;
   }
 
   Result<Route> compute_route(std::string_view url) const {
@@ -1017,44 +1020,69 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
   }
 
   struct Exchange {
-    Route route;
+    RoutePtr route;
     Outgoing msg;
     Opened opened;
     Steady::time_point deadline;
   };
 
-  // What send() and open() share: route, message, and a connection with the response header.
-  asio::awaitable<Result<Exchange>> begin(ClientRequest& req) {
-    ++stats.requests;
+  // The synchronous half of begin(): route, message and deadline.
+  bool prepare(ClientRequest& req, Exchange& ex, Error& error) const {
     // "Forever" (milliseconds::max()) would overflow the clock's arithmetic.
     req.timeout = std::clamp(req.timeout, milliseconds(0), kLongestTimeout);
     req.connect_timeout = std::clamp(req.connect_timeout, milliseconds(0), kLongestTimeout);
     auto route = route_for(req.url);
-    if (!route) co_return std::move(route).error();
-    auto msg = build_message(req, *route);
-    if (!msg) co_return std::move(msg).error();
-    const auto deadline = Steady::now() + req.timeout;
-    auto opened = co_await start(*route, *msg, req, deadline);
-    if (!opened) co_return std::move(opened).error();
-    co_return Exchange{std::move(*route), std::move(*msg), std::move(*opened), deadline};
+    if (!route) {
+      error = std::move(route).error();
+      return false;
+    }
+    ex.route = std::move(*route);
+    auto msg = build_message(req, *ex.route);
+    if (!msg) {
+      error = std::move(msg).error();
+      return false;
+    }
+    ex.msg = std::move(*msg);
+    ex.deadline = Steady::now() + req.timeout;
+    return true;
+  }
+
+  // What send() and open() share: route, message, and a connection with the response header.
+  // Filled through parameters (`out` gets the error), the coroutines' frames small: GCC gives
+  // every local of a coroutine a slot in its frame, and asio recycles frames only up to ~1 KB.
+  template <class T>
+  asio::awaitable<bool> begin(ClientRequest& req, Exchange& ex, Result<T>& out) {
+    ++stats.requests;
+    Error error;
+    if (!prepare(req, ex, error)) {
+      out = std::move(error);
+      co_return false;
+    }
+    auto opened = co_await start(*ex.route, ex.msg, req, ex.deadline);
+    if (!opened) {
+      out = std::move(opened).error();
+      co_return false;
+    }
+    ex.opened = std::move(*opened);
+    co_return true;
   }
 
   asio::awaitable<Result<ClientResponse>> send(ClientRequest req) {
-    auto ex = co_await begin(req);
-    if (!ex) co_return std::move(ex).error();
-    Connection& c = *ex->opened.conn;
-    ClientResponse res;
-    res.status = ex->opened.status;
-    res.headers = std::move(ex->opened.headers);
-    const auto ec =
-        co_await read_body_all(c, res.body, req.body_limit, Timing{ex->deadline, req.timeout});
-    if (ec) {
-      co_return io_error(ex->route, "reading the response", ec, req.timeout, req.body_limit);
+    Exchange ex;
+    Result<ClientResponse> out = ClientResponse{};
+    if (co_await begin(req, ex, out)) {
+      Connection& c = *ex.opened.conn;
+      out->status = ex.opened.status;
+      out->headers = std::move(ex.opened.headers);
+      const auto ec =
+          co_await read_body_all(c, out->body, req.body_limit, Timing{ex.deadline, req.timeout});
+      if (ec) {
+        out = io_error(*ex.route, "reading the response", ec, req.timeout, req.body_limit);
+      } else if (c.parser->keep_alive() && ex.msg.keep_alive && c.buffer.size() == 0) {
+        release(std::move(ex.opened.conn));
+      }
     }
-    if (c.parser->keep_alive() && ex->msg.keep_alive && c.buffer.size() == 0) {
-      release(std::move(ex->opened.conn));
-    }
-    co_return res;
+    co_return out;
   }
 
   asio::awaitable<Result<std::unique_ptr<ResponseStream>>> open(ClientRequest req);
@@ -1071,13 +1099,13 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
   std::unordered_map<std::string, std::deque<std::unique_ptr<Connection>>> pools;
   core::Clock::time_point next_sweep{};
   ClientStats stats;
-  mutable std::map<std::string, Route, std::less<>> route_cache_;  // url -> parsed route
+  mutable std::map<std::string, RoutePtr, std::less<>> route_cache_;  // url -> parsed route
 };
 
 class StreamImpl final : public ResponseStream {
  public:
-  StreamImpl(std::shared_ptr<ClientCore> impl, Route route, Opened opened, bool request_keep_alive,
-             milliseconds timeout, std::size_t body_limit)
+  StreamImpl(std::shared_ptr<ClientCore> impl, RoutePtr route, Opened opened,
+             bool request_keep_alive, milliseconds timeout, std::size_t body_limit)
       : impl_(std::move(impl)),
         route_(std::move(route)),
         conn_(std::move(opened.conn)),
@@ -1121,13 +1149,13 @@ class StreamImpl final : public ResponseStream {
 
   std::optional<Error> check() {
     if (error_) return error_;
-    if (cancelled_) return connection_error("request to " + route_.where() + " was cancelled");
+    if (cancelled_) return connection_error("request to " + route_->where() + " was cancelled");
     return std::nullopt;
   }
 
   Error fail(const beast::error_code& ec) {
     const beast::error_code reported = cancelled_ ? asio::error::operation_aborted : ec;
-    error_ = io_error(route_, "reading the response", reported, timeout_, body_limit_);
+    error_ = io_error(*route_, "reading the response", reported, timeout_, body_limit_);
     conn_.reset();
     return *error_;
   }
@@ -1169,7 +1197,7 @@ class StreamImpl final : public ResponseStream {
   }
 
   std::shared_ptr<ClientCore> impl_;
-  Route route_;
+  RoutePtr route_;
   std::unique_ptr<Connection> conn_;
   unsigned status_;
   bhttp::fields headers_;
@@ -1183,13 +1211,14 @@ class StreamImpl final : public ResponseStream {
 };
 
 asio::awaitable<Result<std::unique_ptr<ResponseStream>>> ClientCore::open(ClientRequest req) {
-  auto ex = co_await begin(req);
-  if (!ex) co_return std::move(ex).error();
-  const bool keep_alive = ex->msg.keep_alive;
-  std::unique_ptr<ResponseStream> stream =
-      std::make_unique<StreamImpl>(shared_from_this(), std::move(ex->route), std::move(ex->opened),
-                                   keep_alive, req.timeout, req.body_limit);
-  co_return std::move(stream);
+  Exchange ex;
+  Result<std::unique_ptr<ResponseStream>> out = std::unique_ptr<ResponseStream>();
+  if (co_await begin(req, ex, out)) {
+    out = std::unique_ptr<ResponseStream>(
+        std::make_unique<StreamImpl>(shared_from_this(), std::move(ex.route), std::move(ex.opened),
+                                     ex.msg.keep_alive, req.timeout, req.body_limit));
+  }
+  co_return out;
 }
 
 }  // namespace

@@ -214,10 +214,12 @@ Result<json::object> convert_part(const json::value& part, const std::string& pa
 
 // Content: strings pass; a list holding only text becomes one string (LiteLLM's
 // handle_messages_with_content_list_to_str_conversion: parts concatenated); other lists become
-// Mistral chunks.
-Result<json::value> convert_content(const json::value& c, const std::string& path) {
-  if (c.is_string() || c.is_null()) return c;
-  if (!c.is_array()) return invalid_type(path, "a string or an array of content parts", c);
+// Mistral chunks. Built in `sp`; `path()` names the value in an error (only then is it built).
+template <class PathFn>
+Result<json::value> convert_content(const json::value& c, PathFn path,
+                                    const json::storage_ptr& sp) {
+  if (c.is_string() || c.is_null()) return json::value(c, sp);
+  if (!c.is_array()) return invalid_type(path(), "a string or an array of content parts", c);
   const auto& parts = c.get_array();
   const bool only_text = std::all_of(parts.begin(), parts.end(), [](const json::value& p) {
     if (p.is_string()) return true;
@@ -227,24 +229,25 @@ Result<json::value> convert_content(const json::value& c, const std::string& pat
     return t && *t == "text" && text != nullptr && text->is_string();
   });
   if (only_text) {
-    json::string s;
+    json::string s(sp);
     for (const auto& p : parts) {
       s.append(p.is_string() ? p.get_string() : p.get_object().at("text").get_string());
     }
     return json::value(std::move(s));
   }
-  json::array out;
+  json::array out(sp);
   out.reserve(parts.size());
   for (std::size_t j = 0; j < parts.size(); ++j) {
-    auto chunk = convert_part(parts[j], indexed(path, j));
+    auto chunk = convert_part(parts[j], indexed(path(), j));
     if (!chunk) return std::move(chunk).error();
     out.emplace_back(std::move(*chunk));
   }
   return json::value(std::move(out));
 }
 
-Result<json::array> convert_tool_calls(const json::array& calls, const std::string& path) {
-  json::array out;
+Result<json::array> convert_tool_calls(const json::array& calls, const std::string& path,
+                                       const json::storage_ptr& sp) {
+  json::array out(sp);
   out.reserve(calls.size());
   for (std::size_t k = 0; k < calls.size(); ++k) {
     const auto& tc = calls[k];
@@ -254,7 +257,7 @@ Result<json::array> convert_tool_calls(const json::array& calls, const std::stri
     if (fn == nullptr) return missing(indexed(path, k, ".function"));
     auto name = core::get_string(*fn, "name");
     if (!name) return missing(indexed(path, k, ".function.name"));
-    json::object f;
+    json::object f(sp);
     f.reserve(2);
     f.emplace("name", *name);
     const json::value* args = core::find(*fn, "arguments");
@@ -265,7 +268,7 @@ Result<json::array> convert_tool_calls(const json::array& calls, const std::stri
     } else {
       return invalid_type(indexed(path, k, ".function.arguments"), "a string", *args);
     }
-    json::object call;
+    json::object call(sp);
     call.reserve(3);
     if (auto id = core::get_string(o, "id")) call.emplace("id", tool_call_id(*id));
     call.emplace("type", "function");
@@ -279,11 +282,12 @@ bool is_empty_content(const json::value* c) noexcept {
   return c == nullptr || c->is_null() || (c->is_string() && c->get_string().empty());
 }
 
-Result<json::array> convert_messages(const json::value* mv) {
+// Built in `sp` (the request's own storage when the gateway parsed it: bump allocation).
+Result<json::array> convert_messages(const json::value* mv, const json::storage_ptr& sp) {
   if (mv == nullptr) return missing("messages");
   if (!mv->is_array()) return invalid_type("messages", "an array", *mv);
   const auto& in = mv->get_array();
-  json::array out;
+  json::array out(sp);
   out.reserve(in.size() + 1);
   for (std::size_t i = 0; i < in.size(); ++i) {
     const auto& m = in[i];
@@ -303,26 +307,27 @@ Result<json::array> convert_messages(const json::value* mv) {
                                "' is not supported by mistral (expected system, user, assistant "
                                "or tool).");
     }
-    json::object om;
+    json::object om(sp);
     om.reserve(4);
     om.emplace("role", role);
 
     const json::value* content = core::find(mo, "content");
     std::optional<json::value> converted;
     if (content != nullptr && !content->is_null()) {
-      auto c = convert_content(*content, indexed("messages", i, ".content"));
+      auto c = convert_content(
+          *content, [i] { return indexed("messages", i, ".content"); }, sp);
       if (!c) return std::move(c).error();
       converted = std::move(*c);
     }
 
     if (role == "assistant") {
       const json::value* calls = core::find(mo, "tool_calls");
-      json::array tool_calls;
+      json::array tool_calls(sp);
       if (calls != nullptr && !calls->is_null()) {
         if (!calls->is_array()) {
           return invalid_type(indexed("messages", i, ".tool_calls"), "an array", *calls);
         }
-        auto tc = convert_tool_calls(calls->get_array(), indexed("messages", i, ".tool_calls"));
+        auto tc = convert_tool_calls(calls->get_array(), indexed("messages", i, ".tool_calls"), sp);
         if (!tc) return std::move(tc).error();
         tool_calls = std::move(*tc);
       }
@@ -344,7 +349,7 @@ Result<json::array> convert_messages(const json::value* mv) {
       if (content == nullptr) return missing(indexed("messages", i, ".content"));
       om.emplace("content", converted ? std::move(*converted) : json::value(nullptr));
     } else {  // system: Mistral requires content and refuses null
-      om.emplace("content", converted ? std::move(*converted) : json::value(json::string()));
+      om.emplace("content", converted ? std::move(*converted) : json::value(json::string(sp)));
     }
     out.emplace_back(std::move(om));
   }
@@ -504,7 +509,8 @@ Result<json::value> convert_prediction(const json::value& v) {
   if (!v.is_object()) return invalid_type("prediction", "an object", v);
   const json::value* c = core::find(v.get_object(), "content");
   if (c == nullptr) return missing("prediction.content");
-  auto text = convert_content(*c, "prediction.content");
+  auto text = convert_content(
+      *c, [] { return std::string("prediction.content"); }, json::storage_ptr());
   if (!text) return std::move(text).error();
   if (!text->is_string()) return invalid_type("prediction.content", "text", *c);
   return json::value(json::object{{"type", "content"}, {"content", std::move(*text)}});
@@ -601,10 +607,13 @@ Result<UpstreamRequest> MistralAdapter::chat_request(const json::object& request
     return detail::unsupported_params(internal::kProvider, unsupported, target.model);
   }
 
-  json::object body;
+  // Built in the request's storage: when the gateway parsed the request that is a bump
+  // allocator, so the body costs no heap allocation per value (it lives as long as the request).
+  const json::storage_ptr& sp = request.storage();
+  json::object body(sp);
   body.reserve(24);
   body.emplace("model", target.model);
-  auto messages = convert_messages(p[Param::messages]);
+  auto messages = convert_messages(p[Param::messages], sp);
   if (!messages) return std::move(messages).error();
 
   // ---- reasoning: decided before the messages are final (it may add a system prompt) ----

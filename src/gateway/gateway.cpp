@@ -1,5 +1,6 @@
 #include "gateway/gateway.hpp"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <charconv>
@@ -18,6 +19,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/json.hpp>
+#include <boost/json/monotonic_resource.hpp>
 
 #include "core/clock.hpp"
 #include "core/json.hpp"
@@ -171,8 +173,19 @@ struct Gateway::Impl {
 
   // ---- request parsing shared by chat and embeddings ----
 
-  Result<json::object> parse_body(const http::ServerRequest& req, const Route& route) {
-    auto body = core::parse_json_object(req.body(), 64, core::document_storage(req.body().size()));
+  // The first block of a request's arena: room for the request, the upstream body, the answer
+  // and the response of a typical chat call; larger ones grow it geometrically.
+  static std::size_t arena_size(const http::ServerRequest& req) {
+    return std::clamp<std::size_t>(req.body().size() * 8, 4096, std::size_t{1} << 20);
+  }
+
+  // Parsed into `arena`, the handler's per-request monotonic resource: the upstream answer and
+  // the response are built there too (parse_answer), so none of them is walked to be destroyed
+  // and no reference count moves per JSON value. The handler's frame owns the arena and outlives
+  // every use of them.
+  Result<json::object> parse_body(const http::ServerRequest& req, const Route& route,
+                                  json::monotonic_resource& arena) {
+    auto body = core::parse_json_object(req.body(), 64, json::storage_ptr(&arena));
     if (!body) return std::move(body).error();
     json::object& o = *body;
     if (!options.force_model.empty()) {
@@ -307,7 +320,8 @@ struct Gateway::Impl {
   // frames under ~1 KB (router.cpp's Attempt says more).
   asio::awaitable<void> chat(http::ServerRequest& req, http::ResponseWriter& w, const Route& route,
                              SteadyClock::time_point start, const std::string& call_id) {
-    auto parsed = parse_body(req, route);
+    json::monotonic_resource arena(arena_size(req));  // declared first: destroyed last
+    auto parsed = parse_body(req, route, arena);
     bool stream = false;
     check_chat(parsed, stream);
     if (!parsed) co_return co_await send_error(w, req, parsed.error(), call_id);
@@ -351,7 +365,8 @@ struct Gateway::Impl {
   asio::awaitable<void> embeddings(http::ServerRequest& req, http::ResponseWriter& w,
                                    const Route& route, SteadyClock::time_point start,
                                    const std::string& call_id) {
-    auto parsed = parse_body(req, route);
+    json::monotonic_resource arena(arena_size(req));  // declared first: destroyed last
+    auto parsed = parse_body(req, route, arena);
     if (!parsed) co_return co_await send_error(w, req, parsed.error(), call_id);
     const json::value* input = core::find(*parsed, "input");
     if (input == nullptr || input->is_null()) {

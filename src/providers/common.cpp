@@ -523,8 +523,12 @@ Error bad_answer(const Origin& origin, std::string_view what, std::string_view b
 }
 
 Result<json::object> parse_answer(std::string_view body, std::string_view list_key,
-                                  std::string_view kind, const Origin& origin) {
-  auto parsed = core::parse_json_object(body, 64, core::document_storage(body.size()));
+                                  std::string_view kind, const Origin& origin,
+                                  const json::object& request) {
+  const json::storage_ptr& rs = request.storage();
+  auto parsed = core::parse_json_object(
+      body, 64,
+      rs.is_not_shared_and_deallocate_is_trivial() ? rs : core::document_storage(body.size()));
   if (!parsed) {
     return bad_answer(
         origin, "invalid JSON in the " + std::string(kind) + " response: " + parsed.error().message,

@@ -82,8 +82,16 @@ Error bad_answer(const Origin& origin, std::string_view what, std::string_view b
 /// Parses a 2xx answer that must be an object holding the array `list_key` ("choices",
 /// "data"). An error object in its place is mapped as map_stream_error does; anything else is
 /// bad_answer. `kind` names the answer in messages ("chat", "embeddings").
+///
+/// Storage: when the request lives in a caller-owned arena (a storage that is not reference
+/// counted and whose deallocation is a no-op, like the gateway's per-request
+/// monotonic_resource), the answer is parsed into that arena too: the response built from it
+/// then costs no allocation of its own and is never walked to be destroyed, and the caller
+/// keeps the arena alive while it uses the response. Otherwise it gets its own per-document
+/// storage (core::document_storage).
 Result<json::object> parse_answer(std::string_view body, std::string_view list_key,
-                                  std::string_view kind, const Origin& origin);
+                                  std::string_view kind, const Origin& origin,
+                                  const json::object& request);
 
 /// Usage in OpenAI's shape: prompt_tokens, completion_tokens, total_tokens (computed when
 /// missing), plus prompt_tokens_details / completion_tokens_details when the upstream sent them.

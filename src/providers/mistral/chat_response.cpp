@@ -84,10 +84,10 @@ json::object openai_message(const std::vector<const json::object*>& parts,
 }  // namespace
 
 Result<json::object> MistralAdapter::chat_response(std::string_view body,
-                                                   const json::object& /*request*/,
+                                                   const json::object& request,
                                                    const Target& target) const {
   const detail::Origin origin{internal::kProvider, internal::kExceptionName, target.model};
-  auto parsed = detail::parse_answer(body, "choices", "chat", origin);
+  auto parsed = detail::parse_answer(body, "choices", "chat", origin, request);
   if (!parsed) return std::move(parsed).error();
   const json::object& in = *parsed;
   const json::array* choices = core::get_array(in, "choices");

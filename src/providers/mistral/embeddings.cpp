@@ -113,7 +113,7 @@ Result<json::object> MistralAdapter::embedding_response(std::string_view body,
                                                         const json::object& request,
                                                         const Target& target) const {
   const detail::Origin origin{internal::kProvider, internal::kExceptionName, target.model};
-  auto parsed = detail::parse_answer(body, "data", "embeddings", origin);
+  auto parsed = detail::parse_answer(body, "data", "embeddings", origin, request);
   if (!parsed) return std::move(parsed).error();
   json::object& in = *parsed;
   json::value* data = core::find(in, "data");

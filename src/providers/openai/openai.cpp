@@ -261,10 +261,10 @@ Result<UpstreamRequest> OpenAICompatibleAdapter::embedding_request(const json::o
 }
 
 Result<json::object> OpenAICompatibleAdapter::chat_response(std::string_view body,
-                                                            const json::object& /*request*/,
+                                                            const json::object& request,
                                                             const Target& target) const {
   auto parsed = detail::parse_answer(body, "choices", "chat",
-                                     {target.provider, exception_name_, target.model});
+                                     {target.provider, exception_name_, target.model}, request);
   if (!parsed) return std::move(parsed).error();
   json::object& out = *parsed;
   // Defaults first: an insertion may rehash the object and move its values.
@@ -288,10 +288,10 @@ std::unique_ptr<ChatStreamDecoder> OpenAICompatibleAdapter::chat_stream(
 }
 
 Result<json::object> OpenAICompatibleAdapter::embedding_response(std::string_view body,
-                                                                 const json::object& /*request*/,
+                                                                 const json::object& request,
                                                                  const Target& target) const {
   auto parsed = detail::parse_answer(body, "data", "embeddings",
-                                     {target.provider, exception_name_, target.model});
+                                     {target.provider, exception_name_, target.model}, request);
   if (!parsed) return std::move(parsed).error();
   json::object& out = *parsed;
   if (!out.contains("object")) out.emplace("object", "list");

@@ -176,7 +176,7 @@ struct Gateway::Impl {
   // The first block of a request's arena: room for the request, the upstream body, the answer
   // and the response of a typical chat call; larger ones grow it geometrically.
   static std::size_t arena_size(const http::ServerRequest& req) {
-    return std::clamp<std::size_t>(req.body().size() * 8, 4096, std::size_t{1} << 20);
+    return std::clamp<std::size_t>(req.body().size() * 3, 4096, std::size_t{1} << 20);
   }
 
   // Parsed into `arena`, the handler's per-request monotonic resource: the upstream answer and

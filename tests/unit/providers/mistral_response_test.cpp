@@ -1,6 +1,8 @@
 // Mistral answers -> OpenAI shape: leniency and the edges of chat and embeddings responses.
 #include <gtest/gtest.h>
 
+#include <boost/json/monotonic_resource.hpp>
+
 #include "core/json.hpp"
 #include "providers/mistral/mistral.hpp"
 #include "test_util.hpp"
@@ -24,6 +26,28 @@ TEST(MistralChatResponse, IgnoresUnknownFieldsAndDefaultsMissingOnes) {
   EXPECT_EQ(c.at("message").at("content"), "ok");
   EXPECT_EQ(out->at("usage"),
             json::parse(R"({"prompt_tokens":0,"completion_tokens":0,"total_tokens":0})"));
+}
+
+// Who owns the answer's memory is part of the contract: a request in a caller-owned arena (the
+// gateway's per-request monotonic resource) gets its response in that arena, which the caller
+// keeps alive; any other request gets a response that owns its own storage.
+TEST(MistralChatResponse, BuildsTheResponseInTheRequestsArenaOnlyWhenTheCallerOwnsOne) {
+  const std::string answer = R"({"id":"a","choices":[{"message":{"content":"ok"}}]})";
+  json::monotonic_resource arena;
+  json::object in_arena{json::storage_ptr(&arena)};
+  in_arena["model"] = "mistral-small-latest";
+  auto out = adapter().chat_response(answer, in_arena, testing::mistral_target());
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  EXPECT_EQ(out->storage().get(), &arena);
+  EXPECT_EQ(out->at("choices").as_array()[0].at("message").at("content"), "ok");
+
+  json::object on_heap;  // default storage: the SDK's requests
+  on_heap["model"] = "mistral-small-latest";
+  auto own = adapter().chat_response(answer, on_heap, testing::mistral_target());
+  ASSERT_TRUE(own.ok());
+  EXPECT_NE(own->storage().get(), &arena);
+  EXPECT_NE(own->storage().get(), on_heap.storage().get());
+  EXPECT_EQ(own->at("choices").as_array()[0].at("message").at("content"), "ok");
 }
 
 TEST(MistralChatResponse, MergesTheMessagesFormOfAChoice) {

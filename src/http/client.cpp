@@ -564,16 +564,31 @@ asio::awaitable<Result<T>> guarded(std::shared_ptr<void> keep_alive,
   }
 }
 
+// RFC 9110 token characters, as a table: this runs over every header of every request, and a
+// call to isalnum() plus a search of the specials per character cost more than the rest of
+// building the head.
+constexpr std::array<bool, 256> kTokenChars = [] {
+  std::array<bool, 256> t{};
+  for (int c = '0'; c <= '9'; ++c)
+    t[static_cast<std::size_t>(c)] = true;
+  for (int c = 'a'; c <= 'z'; ++c)
+    t[static_cast<std::size_t>(c)] = true;
+  for (int c = 'A'; c <= 'Z'; ++c)
+    t[static_cast<std::size_t>(c)] = true;
+  for (char c : std::string_view("!#$%&'*+-.^_`|~"))
+    t[static_cast<unsigned char>(c)] = true;
+  return t;
+}();
+
 bool valid_header_name(std::string_view name) {
-  static constexpr std::string_view kSpecials = "!#$%&'*+-.^_`|~";
   return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
-           kSpecials.find(c) != std::string_view::npos;
+    return kTokenChars[static_cast<unsigned char>(c)];
   });
 }
 
 bool valid_header_value(std::string_view value) {
-  return value.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+  return std::none_of(value.begin(), value.end(),
+                      [](char c) { return c == '\r' || c == '\n' || c == '\0'; });
 }
 
 struct Opened {

@@ -122,6 +122,49 @@ TEST(HttpClient, ReadsABodyDelimitedByTheServerClosingTheConnection) {
   EXPECT_EQ(res->body, "until the end");
 }
 
+TEST(HttpClient, RefusesHeaderNamesThatAreNotTokensAndValuesWithCrLfOrNulBeforeSending) {
+  std::atomic<int> requests{0};
+  std::atomic<bool> saw_specials{false};
+  RawServer server([&](tcp::socket socket) -> asio::awaitable<void> {
+    beast::flat_buffer buffer;
+    for (;;) {
+      auto req = co_await read_request(socket, buffer);
+      if (!req) co_return;
+      ++requests;
+      saw_specials = (*req)["X-Odd_1.a~!#$%&'*+^`|"] == "v a\tl";
+      co_await write_response(socket, 200, "ok");
+    }
+  });
+  asio::io_context ioc;
+  Client client(ioc.get_executor(), no_proxy_options());
+  struct Case {
+    std::string name;
+    std::string value;
+  };
+  const std::vector<Case> bad = {{"Bad Name", "v"},
+                                 {"Bad:Name", "v"},
+                                 {"", "v"},
+                                 {"X-\xC3\xA9", "v"},
+                                 {"X-Ok", "a\r\nX-Injected: 1"},
+                                 {"X-Ok", "a\nb"},
+                                 {"X-Ok", std::string("a\0b", 3)}};
+  for (const auto& c : bad) {
+    auto req = post(server.url(), "{}");
+    req.headers.emplace_back(c.name, c.value);
+    auto res = run(ioc, client.send(std::move(req)));
+    ASSERT_FALSE(res.ok()) << c.name;
+    EXPECT_EQ(res.error().kind, ErrorKind::bad_request) << c.name;
+  }
+  EXPECT_EQ(requests.load(), 0);  // nothing reached the wire
+
+  auto req = post(server.url(), "{}");
+  req.headers.emplace_back("X-Odd_1.a~!#$%&'*+^`|", "v a\tl");  // every token special
+  auto res = run(ioc, client.send(std::move(req)));
+  ASSERT_TRUE(res.ok()) << res.error().message;
+  EXPECT_EQ(requests.load(), 1);
+  EXPECT_TRUE(saw_specials.load());
+}
+
 TEST(HttpClient, RetriesTransparentlyWhenTheServerClosedAnIdlePooledConnection) {
   RawServer server([](tcp::socket socket) -> asio::awaitable<void> {
     beast::flat_buffer buffer;

@@ -245,25 +245,19 @@ Result<Deployment> Router::adhoc_deployment(std::string_view model,
   return d;
 }
 
-Result<std::vector<const Deployment*>> Router::group(std::string_view model_name) const {
+Error Router::unserved_group(std::string_view model_name) const {
   if (auto it = groups_.find(std::string(model_name)); it != groups_.end()) {
-    std::vector<const Deployment*> served;
-    for (const Deployment* d : it->second) {
-      if (d->adapter != nullptr) served.push_back(d);
-    }
-    if (served.empty()) {
-      const Deployment* d = it->second.front();
-      Error e =
-          Error::make(ErrorKind::bad_request,
-                      "model '" + std::string(model_name) + "' routes to provider '" + d->provider +
-                          "', which is not supported by this gateway (served providers: "
-                          "mistral and OpenAI-compatible ones)");
-      e.param = "model";
-      e.provider = d->provider;
-      e.model = std::string(model_name);
-      return e;
-    }
-    return served;
+    // Configured, but no deployment of it has a provider adapter (else it is in served_).
+    const Deployment* d = it->second.front();
+    Error e =
+        Error::make(ErrorKind::bad_request,
+                    "model '" + std::string(model_name) + "' routes to provider '" + d->provider +
+                        "', which is not supported by this gateway (served providers: "
+                        "mistral and OpenAI-compatible ones)");
+    e.param = "model";
+    e.provider = d->provider;
+    e.model = std::string(model_name);
+    return e;
   }
   std::string available;
   for (const auto& g : group_order_) {
@@ -638,37 +632,29 @@ asio::awaitable<Result<CallResult>> Router::call_stream(
   co_return out;
 }
 
-Result<std::vector<const Deployment*>> Router::candidates(std::string_view group_name,
-                                                          const CallOptions& options) {
+Deployment* Router::adhoc(std::string_view group_name, const CallOptions& options,
+                          Result<CallResult>& error) {
   if (group_name.empty()) {
     Error e = Error::make(ErrorKind::bad_request, "'model' is required and must be a string");
     e.param = "model";
-    return e;
+    error = std::move(e);
+    return nullptr;
   }
-  auto g = group(group_name);
-  if (g || !config_.allow_unlisted_models ||
-      groups_.find(std::string(group_name)) != groups_.end()) {
-    return g;
+  if (!config_.allow_unlisted_models || groups_.find(std::string(group_name)) != groups_.end()) {
+    error = unserved_group(group_name);
+    return nullptr;
   }
   std::lock_guard lock(adhoc_mu_);
   auto& slot = adhoc_[std::string(group_name)];
   if (!slot) {
     auto d = adhoc_deployment(group_name, options);
-    if (!d) return std::move(d).error();
+    if (!d) {
+      error = std::move(d).error();
+      return nullptr;
+    }
     slot = std::make_unique<Deployment>(std::move(*d));
   }
-  return std::vector<const Deployment*>{slot.get()};
-}
-
-bool Router::candidates(std::string_view group_name, const CallOptions& options,
-                        std::vector<const Deployment*>& out, Result<CallResult>& error) {
-  auto g = candidates(group_name, options);
-  if (!g) {
-    error = std::move(g).error();
-    return false;
-  }
-  out = std::move(*g);
-  return true;
+  return slot.get();
 }
 
 Error Router::none_available(std::string_view group_name) const {
@@ -699,12 +685,13 @@ asio::awaitable<void> Router::call_group(http::Client& client, Op op, std::strin
                                          json::object& request, const CallOptions& options,
                                          StreamSink* sink, StreamResult* stream_result,
                                          Result<CallResult>& r) {
-  std::vector<const Deployment*> adhoc_or_filtered;
+  std::vector<const Deployment*> unlisted;  // the ad-hoc deployment of an unlisted model
   const std::vector<const Deployment*>* group = nullptr;
   if (auto it = served_.find(group_name); it != served_.end()) {
     group = &it->second;  // a configured group: no lookup key or vector built per request
-  } else if (candidates(group_name, options, adhoc_or_filtered, r)) {
-    group = &adhoc_or_filtered;
+  } else if (Deployment* d = adhoc(group_name, options, r)) {
+    unlisted.push_back(d);
+    group = &unlisted;
   } else {
     co_return;
   }
@@ -733,7 +720,7 @@ asio::awaitable<void> Router::call_group(http::Client& client, Op op, std::strin
 asio::awaitable<Result<CallResult>> Router::run(http::Client& client, Op op, json::object request,
                                                 CallOptions options, StreamSink* sink,
                                                 StreamResult* stream_result) {
-  // A missing or empty model is candidates()' error: no local here for it (see Attempt).
+  // A missing or empty model is adhoc()'s error: no local here for it (see Attempt).
   const std::string_view model = core::get_string(request, "model").value_or("");
   Result<CallResult> r = Error::make(ErrorKind::api_error, "no attempt was made");
   co_await call_group(client, op, model, request, options, sink, stream_result, r);
@@ -753,8 +740,7 @@ asio::awaitable<void> Router::run_fallbacks(http::Client& client, Op op, json::o
   int tried_fallbacks = 0;
   for (const auto& fb : fallback_chain(first_group, first.error())) {
     if (tried_fallbacks >= config_.max_fallbacks) break;
-    auto g = group(fb);
-    if (!g) continue;  // unknown or unserved fallback: skip to the next one
+    if (!served_.contains(fb)) continue;  // unknown or unserved fallback: skip to the next one
     ++tried_fallbacks;
     request["model"] = fb;
     co_await call_group(client, op, fb, request, options, sink, stream_result, r);

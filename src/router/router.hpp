@@ -184,7 +184,9 @@ class Router {
  private:
   enum class Op { chat, chat_stream, embedding };
 
-  Result<std::vector<const Deployment*>> group(std::string_view model_name) const;
+  // Why a model name that is not in served_ cannot be called: configured with no servable
+  // deployment, or unknown (the message lists the available groups).
+  Error unserved_group(std::string_view model_name) const;
   const Deployment* pick(const std::vector<const Deployment*>& candidates,
                          const std::vector<const Deployment*>& tried);
   std::vector<std::string> fallback_chain(std::string_view group, const Error& e) const;
@@ -218,10 +220,10 @@ class Router {
   asio::awaitable<void> run_fallbacks(http::Client& client, Op op, json::object& request,
                                       const CallOptions& options, StreamSink* sink,
                                       StreamResult* stream_result, Result<CallResult>& r);
-  Result<std::vector<const Deployment*>> candidates(std::string_view group_name,
-                                                    const CallOptions& options);
-  bool candidates(std::string_view group_name, const CallOptions& options,
-                  std::vector<const Deployment*>& out, Result<CallResult>& error);
+  // The deployment of a model not in served_ (allow_unlisted_models: made on first use and
+  // kept), or nullptr with `error` set.
+  Deployment* adhoc(std::string_view group_name, const CallOptions& options,
+                    Result<CallResult>& error);
   Error none_available(std::string_view group_name) const;
   bool retry_after_failure(const Deployment& d, const Error& e, std::size_t group_size, int attempt,
                            int retries, bool delivered);

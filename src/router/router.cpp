@@ -63,6 +63,11 @@ bool is_client_error(const Error& e) {
          e.kind == ErrorKind::unprocessable_entity;
 }
 
+// What a call answers before any attempt filled it in (the coroutines write into a result).
+Error not_attempted() {
+  return Error::make(ErrorKind::api_error, "no attempt was made");
+}
+
 Error with_context(Error e, const Deployment& d, std::string_view requested_model) {
   if (e.provider.empty()) e.provider = d.provider;
   if (e.model.empty()) e.model = std::string(requested_model);
@@ -722,7 +727,7 @@ asio::awaitable<Result<CallResult>> Router::run(http::Client& client, Op op, jso
                                                 StreamResult* stream_result) {
   // A missing or empty model is adhoc()'s error: no local here for it (see Attempt).
   const std::string_view model = core::get_string(request, "model").value_or("");
-  Result<CallResult> r = Error::make(ErrorKind::api_error, "no attempt was made");
+  Result<CallResult> r = not_attempted();
   co_await call_group(client, op, model, request, options, sink, stream_result, r);
   if (!r && !model.empty() && (stream_result == nullptr || stream_result->chunks == 0)) {
     co_await run_fallbacks(client, op, request, options, sink, stream_result, r);
@@ -758,7 +763,7 @@ asio::awaitable<Result<CallResult>> Router::probe(http::Client& client,
   }
   bool delivered = false;
   const CallOptions options;
-  Result<CallResult> r = Error::make(ErrorKind::api_error, "no attempt was made");
+  Result<CallResult> r = not_attempted();
   co_await call_once(client, embedding ? Op::embedding : Op::chat, deployment, request, options,
                      nullptr, nullptr, delivered, r);
   co_return r;

@@ -128,8 +128,10 @@ Result<json::object> MistralAdapter::chat_response(std::string_view body,
     out_choices.emplace_back(std::move(choice));
   }
   out.emplace("choices", std::move(out_choices));
+  // Not `usage ? *usage : json::object()`: a conditional with a prvalue arm copies the object.
+  static const json::object kNoUsage;
   const json::object* usage = core::get_object(in, "usage");
-  out.emplace("usage", detail::openai_usage(usage != nullptr ? *usage : json::object(), sp));
+  out.emplace("usage", detail::openai_usage(usage != nullptr ? *usage : kNoUsage, sp));
   return out;
 }
 

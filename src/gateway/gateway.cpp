@@ -10,12 +10,9 @@
 #include <thread>
 
 #include <spdlog/spdlog.h>
-#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/json.hpp>
@@ -98,26 +95,6 @@ void append_json(std::string& out, const json::object& o) {
   char tmp[4096];
   while (!sr.done())
     out.append(sr.read(tmp));
-}
-
-// Runs `op` so that the client going away (the listener emits on `slot`) cancels whatever
-// upstream operation is in progress. Re-emitted as cancellation_type::all so it passes the
-// spawned coroutine's default (terminal-only) filter whatever type the listener uses.
-template <class T>
-asio::awaitable<T> cancellable(asio::awaitable<T> op, asio::cancellation_slot slot) {
-  auto ex = co_await asio::this_coro::executor;
-  asio::cancellation_signal bridge;
-  if (slot.is_connected()) {
-    slot.assign([&bridge](asio::cancellation_type) { bridge.emit(asio::cancellation_type::all); });
-  }
-  struct Clear {
-    asio::cancellation_slot s;
-    ~Clear() {
-      if (s.is_connected()) s.clear();
-    }
-  } clear{slot};
-  co_return co_await asio::co_spawn(
-      ex, std::move(op), asio::bind_cancellation_slot(bridge.slot(), asio::use_awaitable));
 }
 
 }  // namespace
@@ -326,8 +303,9 @@ struct Gateway::Impl {
     check_chat(parsed, stream);
     if (!parsed) co_return co_await send_error(w, req, parsed.error(), call_id);
     if (stream) co_return co_await chat_stream(req, w, std::move(*parsed), call_id);
-    auto r =
-        co_await cancellable(router->chat(*t_client, std::move(*parsed)), w.client_gone_slot());
+    // No co_spawn to make this cancellable: the listener cancels the handler's own coroutine when
+    // the client leaves, and the HTTP client's calls accept that cancellation (ResponseWriter).
+    auto r = co_await router->chat(*t_client, std::move(*parsed));
     if (!r) co_return co_await send_error(w, req, r.error(), call_id);
     co_return co_await send_result(w, req, *r, start, call_id);
   }
@@ -335,8 +313,7 @@ struct Gateway::Impl {
   asio::awaitable<void> chat_stream(http::ServerRequest& req, http::ResponseWriter& w,
                                     json::object request, const std::string& call_id) {
     SseSink sink(w, req, call_id);
-    auto r = co_await cancellable(router->chat_stream(*t_client, std::move(request), sink),
-                                  w.client_gone_slot());
+    auto r = co_await router->chat_stream(*t_client, std::move(request), sink);
     if (!r) {
       if (!sink.started()) co_return co_await send_error(w, req, r.error(), call_id);
       if (!w.client_gone()) {
@@ -373,8 +350,7 @@ struct Gateway::Impl {
       co_return co_await send_error(
           w, req, bad_request("Missing required parameter: 'input'", "input"), call_id);
     }
-    auto r = co_await cancellable(router->embedding(*t_client, std::move(*parsed)),
-                                  w.client_gone_slot());
+    auto r = co_await router->embedding(*t_client, std::move(*parsed));
     if (!r) co_return co_await send_error(w, req, r.error(), call_id);
     co_await send_result(w, req, *r, start, call_id);
   }
@@ -402,8 +378,7 @@ struct Gateway::Impl {
         probe["messages"] = json::array{json::object{{"role", "user"}, {"content", "ping"}}};
         probe["max_tokens"] = 1;
       }
-      auto r = co_await cancellable(router->probe(*t_client, d, std::move(probe), embedding),
-                                    w.client_gone_slot());
+      auto r = co_await router->probe(*t_client, d, std::move(probe), embedding);
       if (r) {
         healthy.push_back(std::move(entry));
       } else {

@@ -16,6 +16,7 @@
 #include <utility>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -213,6 +214,10 @@ class Connection final : public ResponseWriter, public std::enable_shared_from_t
 
   asio::awaitable<void> run();
 
+  // Bound to run()'s coroutine when it is spawned: what the connection's own coroutine, and so a
+  // handler awaiting on it, receives when the client leaves (see note_gone).
+  asio::cancellation_slot handler_slot() noexcept { return handler_signal_.slot(); }
+
   // Drain: a connection waiting for its next request closes now; one inside a request finishes
   // it (answering with Connection: close).
   void close_if_idle() noexcept {
@@ -280,6 +285,7 @@ class Connection final : public ResponseWriter, public std::enable_shared_from_t
   beast::flat_buffer buffer_;
   std::optional<RequestParser> parser_;
   asio::cancellation_signal gone_signal_;
+  asio::cancellation_signal handler_signal_;
   tcp::endpoint peer_;
   mutable std::string remote_;
   Connection* prev_ = nullptr;
@@ -340,6 +346,9 @@ void Connection::note_gone(bool client_left) noexcept {
   if (in_handler_) {
     if (client_left) bump(ctx_.client_gone);
     gone_signal_.emit(asio::cancellation_type::total);
+    // Total, not terminal: the coroutine's default filter lets only terminal through, so only a
+    // handler that asked for total cancellation is interrupted (see ResponseWriter).
+    handler_signal_.emit(asio::cancellation_type::total);
   }
 }
 
@@ -436,6 +445,9 @@ void Connection::on_timer(std::uint32_t generation) {
 // coroutine frames per thread, so every extra frame per request would be a malloc per request.
 asio::awaitable<void> Connection::run() {
   auto self = shared_from_this();
+  // Once the handler was cancelled, the connection still writes what it can and closes: a
+  // cancelled state must not turn its own awaits into exceptions.
+  co_await asio::this_coro::throw_if_cancelled(false);
   const ServerOptions& options = core_->options;
   beast::error_code ec;
   std::size_t n = 0;
@@ -743,9 +755,12 @@ asio::awaitable<void> accept_loop(std::shared_ptr<ServerCore> core, ContextState
     auto peer = socket.remote_endpoint(ignored);
     auto conn = std::make_shared<Connection>(core, ctx, std::move(socket), peer);
     conn->link();
-    asio::co_spawn(*ctx.ioc, conn->run(), [raw = core.get()](const std::exception_ptr& e) {
-      if (e) raw->log("connection ended with an exception");
-    });
+    asio::co_spawn(*ctx.ioc, conn->run(),
+                   asio::bind_cancellation_slot(conn->handler_slot(),
+                                                [raw = core.get()](const std::exception_ptr& e) {
+                                                  if (e)
+                                                    raw->log("connection ended with an exception");
+                                                }));
   }
   ctx.acceptor = nullptr;
 }

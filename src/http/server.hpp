@@ -85,6 +85,14 @@ class ResponseWriter {
   virtual bool client_gone() const noexcept = 0;
   /// Emitted (total cancellation) when the client disconnects while the handler runs, so a
   /// handler can bind it to upstream operations and stop them.
+  ///
+  /// The handler's own coroutine receives the same total cancellation, which its default
+  /// (terminal-only) filter ignores. A handler that lets total cancellation in, e.g. with
+  /// `co_await asio::this_coro::reset_cancellation_state(asio::enable_total_cancellation())`,
+  /// has whatever it awaits cancelled when the client leaves, without a co_spawn of its own
+  /// (the HTTP client's calls let it in themselves). Once cancelled, the connection's coroutine
+  /// still starts new operations (throw_if_cancelled is off), so the handler can answer or clean
+  /// up; the cancelled operation itself completes with operation_aborted.
   virtual asio::cancellation_slot client_gone_slot() noexcept = 0;
 
   /// Aborts the connection with a TCP reset (SO_LINGER 0), now, whatever was written. For fault

@@ -295,6 +295,52 @@ TEST(HttpServer, FiresClientGoneSlotWhileHandlerAwaitsUpstream) {
   EXPECT_EQ(s.server().stats().client_gone, 1u);
 }
 
+// What the gateway relies on instead of a co_spawn per request: a handler that lets total
+// cancellation in has whatever it awaits cancelled when its client leaves, with no slot bound.
+TEST(HttpServer, CancelsTheAwaitOfAHandlerThatAcceptsTotalCancellation) {
+  std::promise<bool> observed;  // the wait was cancelled
+  auto handler = [&](ServerRequest&, ResponseWriter& w) -> asio::awaitable<void> {
+    co_await asio::this_coro::reset_cancellation_state(asio::enable_total_cancellation());
+    asio::steady_timer upstream(co_await asio::this_coro::executor, 30s);
+    auto [ec] = co_await upstream.async_wait(asio::as_tuple(asio::use_awaitable));
+    observed.set_value(ec == asio::error::operation_aborted);
+    co_await w.send(ServerResponse{bhttp::status::ok, 11});  // to a client that left: no throw
+  };
+  RunningServer s(test_options(), handler);
+  {
+    RawClient c(s.port());
+    ASSERT_TRUE(c.send(post_request("/v1/chat/completions", "{}")));
+    std::this_thread::sleep_for(50ms);
+  }
+  auto f = observed.get_future();
+  ASSERT_EQ(f.wait_for(3s), std::future_status::ready) << "the handler's await was not cancelled";
+  EXPECT_TRUE(f.get());
+  for (int i = 0; i < 100 && s.server().stats().active_requests != 0; ++i)
+    std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(s.server().stats().client_gone, 1u);
+  EXPECT_EQ(s.server().stats().handler_errors, 0u);
+}
+
+// ...and one that did not ask for it runs on undisturbed: cancellation is opt-in.
+TEST(HttpServer, LeavesTheAwaitOfADefaultHandlerAloneWhenTheClientLeaves) {
+  std::promise<bool> observed;  // the wait ran to its expiry
+  auto handler = [&](ServerRequest&, ResponseWriter& w) -> asio::awaitable<void> {
+    asio::steady_timer upstream(co_await asio::this_coro::executor, 300ms);
+    auto [ec] = co_await upstream.async_wait(asio::as_tuple(asio::use_awaitable));
+    observed.set_value(!ec);
+    co_await w.send(ServerResponse{bhttp::status::ok, 11});
+  };
+  RunningServer s(test_options(), handler);
+  {
+    RawClient c(s.port());
+    ASSERT_TRUE(c.send(post_request("/v1/chat/completions", "{}")));
+    std::this_thread::sleep_for(50ms);
+  }
+  auto f = observed.get_future();
+  ASSERT_EQ(f.wait_for(3s), std::future_status::ready);
+  EXPECT_TRUE(f.get()) << "a handler that did not opt in was cancelled";
+}
+
 TEST(HttpServer, Answers500WhenHandlerDoesNotAnswer) {
   auto handler = [](ServerRequest&, ResponseWriter&) -> asio::awaitable<void> { co_return; };
   RunningServer s(test_options(), handler);

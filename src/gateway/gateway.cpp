@@ -528,7 +528,10 @@ Result<std::uint16_t> Gateway::start() {
   workers = std::max(1, workers);
   std::vector<asio::io_context*> raw;
   for (int i = 0; i < workers; ++i) {
-    s.contexts.push_back(std::make_unique<asio::io_context>(1));
+    // A context's sockets and timers are used by its own thread only (others just post to it:
+    // drain, stop), so the lock the reactor takes per descriptor around each I/O operation
+    // can go. The scheduler's queue stays locked for those posts.
+    s.contexts.push_back(std::make_unique<asio::io_context>(BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO));
     s.clients.push_back(std::make_unique<http::Client>(s.contexts.back()->get_executor()));
     raw.push_back(s.contexts.back().get());
   }

@@ -350,6 +350,7 @@ struct Route {
   std::optional<detail::Target> proxy;
   std::string proxy_auth;  // Proxy-Authorization value, or empty
   std::string key;         // pool key
+  std::string host;        // the Host header of requests on this route, computed once
 
   const detail::Target& hop() const { return proxy ? *proxy : target; }
   // For error messages: host:port only, never the path, query or credentials.
@@ -657,6 +658,7 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
     r.target = std::move(*target);
     r.key = r.target.tls ? "https://" : "http://";
     r.key += r.target.authority();
+    r.host = r.target.host_header();
     if (!detail::select_proxy(proxy_env, r.target).empty()) {
       const ProxyChoice& choice = r.target.tls ? https_proxy : http_proxy;
       if (choice.error) return *choice.error;
@@ -687,7 +689,7 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
     h += ' ';
     if (route.proxy && !route.target.tls) {
       h += "http://";
-      h += route.target.host_header();
+      h += route.host;
     }
     h += route.target.target;
     h += " HTTP/1.1\r\n";
@@ -714,7 +716,7 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
       }
       append_field(h, name, value);  // validated: no CR, LF or NUL to neutralise
     }
-    if (!has_host) append_field(h, "Host", route.target.host_header());
+    if (!has_host) append_field(h, "Host", route.host);
     if (!has_agent) append_field(h, "User-Agent", kUserAgent);
     if (route.proxy && !route.target.tls && !route.proxy_auth.empty()) {
       append_field(h, "Proxy-Authorization", route.proxy_auth);

@@ -10,6 +10,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/string.hpp>
+#include <boost/container/small_vector.hpp>
 
 #include "core/env.hpp"
 #include "core/json.hpp"
@@ -64,8 +65,9 @@ bool is_client_error(const Error& e) {
 }
 
 // What a call answers before any attempt filled it in (the coroutines write into a result).
+// Built on every call, so the message fits the string's inline buffer: no allocation.
 Error not_attempted() {
-  return Error::make(ErrorKind::api_error, "no attempt was made");
+  return Error::make(ErrorKind::api_error, "not attempted");
 }
 
 Error with_context(Error e, const Deployment& d, std::string_view requested_model) {
@@ -280,20 +282,25 @@ Error Router::unserved_group(std::string_view model_name) const {
 }
 
 const Deployment* Router::pick(const std::vector<const Deployment*>& candidates,
-                               const std::vector<const Deployment*>& tried) {
+                               std::span<const Deployment* const> tried) {
   const auto now = clock_.now();
   const std::int64_t minute =
       std::chrono::duration_cast<std::chrono::minutes>(now.time_since_epoch()).count();
+  auto available = [&](const Deployment* d) {
+    auto& s = state(*d);
+    if (now.time_since_epoch().count() < s.cooldown_until.load()) return false;
+    if (s.minute.load() == minute) {
+      if (d->rpm && s.requests_this_minute.load() >= *d->rpm) return false;
+      if (d->tpm && s.tokens_this_minute.load() >= *d->tpm) return false;
+    }
+    return true;
+  };
+  // A group of one (the common configuration) needs no candidate list.
+  if (candidates.size() == 1) return available(candidates.front()) ? candidates.front() : nullptr;
   std::vector<const Deployment*> ok;
   ok.reserve(candidates.size());
   for (const Deployment* d : candidates) {
-    auto& s = state(*d);
-    if (now.time_since_epoch().count() < s.cooldown_until.load()) continue;
-    if (s.minute.load() == minute) {
-      if (d->rpm && s.requests_this_minute.load() >= *d->rpm) continue;
-      if (d->tpm && s.tokens_this_minute.load() >= *d->tpm) continue;
-    }
-    ok.push_back(d);
+    if (available(d)) ok.push_back(d);
   }
   if (ok.empty()) return nullptr;
   // A retry prefers a deployment this call has not tried yet.
@@ -703,7 +710,8 @@ asio::awaitable<void> Router::call_group(http::Client& client, Op op, std::strin
   const std::vector<const Deployment*>& all = *group;
   const int retries =
       options.num_retries.value_or(all.front()->max_retries.value_or(config_.num_retries));
-  std::vector<const Deployment*> tried;
+  // Inline room for the usual handful of attempts: no allocation per request.
+  boost::container::small_vector<const Deployment*, 4> tried;
   for (int attempt = 0; attempt <= retries; ++attempt) {
     const Deployment* d = pick(all, tried);
     if (d == nullptr) {

@@ -188,7 +188,7 @@ class Router {
   // deployment, or unknown (the message lists the available groups).
   Error unserved_group(std::string_view model_name) const;
   const Deployment* pick(const std::vector<const Deployment*>& candidates,
-                         const std::vector<const Deployment*>& tried);
+                         std::span<const Deployment* const> tried);
   std::vector<std::string> fallback_chain(std::string_view group, const Error& e) const;
   asio::awaitable<void> call_group(http::Client& client, Op op, std::string_view group,
                                    json::object& request, const CallOptions& options,

@@ -464,6 +464,26 @@ Error io_error(const Route& route, std::string_view doing, const beast::error_co
                           ec.message());
 }
 
+// Parses body bytes already in c.buffer into the parser's body buffer. True when that gave the
+// caller something (body bytes, the end of the message, or an error in `ec`); false when more
+// must be read. Without `drain`, stops after the first piece that produced bytes.
+bool parse_buffered(Connection& c, Parser& p, bool drain, beast::error_code& ec) {
+  const std::size_t room = p.get().body().size;
+  while (!p.is_done() && p.get().body().size > 0 && c.buffer.size() > 0) {
+    beast::error_code pec;
+    const std::size_t used = p.put(c.buffer.data(), pec);
+    c.buffer.consume(used);
+    if (pec == bhttp::error::need_more || pec == bhttp::error::need_buffer) break;
+    if (pec) {
+      ec = pec;
+      return true;
+    }
+    if (used == 0) break;
+    if (!drain && p.get().body().size < room) break;
+  }
+  return p.is_done() || p.get().body().size < room;
+}
+
 // Reads body bytes into [data, data + size); returns how many arrived. Whatever one socket read
 // brought is returned at once: nothing waits for the buffer to fill. Without `drain`, only the
 // first chunk of a chunked body is returned even when more are buffered (a stream's first event
@@ -475,24 +495,21 @@ asio::awaitable<std::pair<beast::error_code, std::size_t>> read_body_some(Connec
   Parser& p = *c.parser;
   p.get().body().data = data;
   p.get().body().size = size;
+  beast::error_code ec;
+  // What arrived with the header (all of a small answer) is parsed here: Beast's read would
+  // hand it over only after a trip through the scheduler, with a timer armed and cancelled.
+  if (c.buffer.size() > 0 && parse_buffered(c, p, drain, ec)) {
+    co_return std::pair{ec, size - p.get().body().size};
+  }
   timing.arm(c.tcp());
-  auto [ec, n] = co_await c.visit(
+  std::size_t n = 0;
+  std::tie(ec, n) = co_await c.visit(
       [&](auto& s) { return bhttp::async_read_some(s, c.buffer, p, kAwaitTuple); });
   if (ec == bhttp::error::need_buffer) ec = {};
   // Beast stops at every chunk of a chunked body even when the next ones are already buffered:
   // parse those too, so events that arrived in one read are handed over together, without a
   // scheduler round trip each.
-  while (drain && !ec && !p.is_done() && p.get().body().size > 0 && c.buffer.size() > 0) {
-    beast::error_code pec;
-    const std::size_t used = p.put(c.buffer.data(), pec);
-    c.buffer.consume(used);
-    if (pec == bhttp::error::need_more || pec == bhttp::error::need_buffer) break;
-    if (pec) {
-      ec = pec;
-      break;
-    }
-    if (used == 0) break;
-  }
+  if (drain && !ec) parse_buffered(c, p, true, ec);
   // A TLS peer that closes without close_notify ends a close-delimited body like a plain EOF.
   if (ec == ssl::error::stream_truncated && p.need_eof()) {
     ec = {};

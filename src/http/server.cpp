@@ -476,6 +476,17 @@ asio::awaitable<void> Connection::run() {
       if (!co_await write_buffers(asio::buffer(kContinue))) break;
       set_deadline(read_deadline);
     }
+    // The body usually arrived with the header: parse it in place. Beast's async_read would
+    // hand it over only after a trip through the scheduler.
+    while (!ec && !parser_->is_done() && buffer_.size() > 0) {
+      const std::size_t used = parser_->put(buffer_.data(), ec);
+      buffer_.consume(used);
+      if (ec == bhttp::error::need_more) {
+        ec = {};
+        break;
+      }
+      if (used == 0) break;
+    }
     if (!ec && !parser_->is_done()) {
       std::tie(ec, n) = co_await bhttp::async_read(socket_, buffer_, *parser_, kNothrow);
     }

@@ -24,6 +24,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/read_size.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
@@ -245,6 +246,11 @@ class Connection final : public ResponseWriter, public std::enable_shared_from_t
 
  private:
   void begin_handler(const ServerRequest& req);
+  // Reads what the socket holds now into buffer_, without waiting; errors are left for the
+  // async read that follows to find again and report.
+  void read_available();
+  // Feeds buffer_ to the request parser until it is done or needs more; `ec` gets parse errors.
+  void parse_buffered(beast::error_code& ec);
   asio::awaitable<bool> complete_answer(bool threw);
   asio::awaitable<void> answer_read_error(const beast::error_code& ec);
   asio::awaitable<void> answer_error(unsigned status, std::string message);
@@ -299,6 +305,7 @@ class Connection final : public ResponseWriter, public std::enable_shared_from_t
   std::string head_;  // the response head being written; its capacity is reused per request
 
   bool linked_ = false;
+  bool nonblocking_ = false;  // socket_ in non-blocking mode (for read_available)
   bool open_ = true;
   bool gone_ = false;
   bool timer_armed_ = false;
@@ -470,23 +477,22 @@ asio::awaitable<void> Connection::run() {
     set_deadline(read_deadline);
     parser_.emplace();
     configure_request_parser(*parser_, options);
-    std::tie(ec, n) = co_await bhttp::async_read_header(socket_, buffer_, *parser_, kNothrow);
+    ec = {};
+    // The watch saw the socket readable: take what is there now and parse it in place. An async
+    // read would complete at once too, but only after a trip through the scheduler. Any error
+    // (EOF, reset) is left for the async read below to report.
+    if (buffer_.size() == 0) read_available();
+    parse_buffered(ec);
+    if (!ec && !parser_->is_header_done()) {
+      std::tie(ec, n) = co_await bhttp::async_read_header(socket_, buffer_, *parser_, kNothrow);
+    }
     if (!ec && !parser_->is_done() && parser_->get().version() == 11 &&
         beast::iequals(parser_->get()[bhttp::field::expect], "100-continue")) {
       if (!co_await write_buffers(asio::buffer(kContinue))) break;
       set_deadline(read_deadline);
     }
-    // The body usually arrived with the header: parse it in place. Beast's async_read would
-    // hand it over only after a trip through the scheduler.
-    while (!ec && !parser_->is_done() && buffer_.size() > 0) {
-      const std::size_t used = parser_->put(buffer_.data(), ec);
-      buffer_.consume(used);
-      if (ec == bhttp::error::need_more) {
-        ec = {};
-        break;
-      }
-      if (used == 0) break;
-    }
+    // The body usually arrived with the header: parse it in place, as above.
+    parse_buffered(ec);
     if (!ec && !parser_->is_done()) {
       std::tie(ec, n) = co_await bhttp::async_read(socket_, buffer_, *parser_, kNothrow);
     }
@@ -527,6 +533,31 @@ asio::awaitable<void> Connection::run() {
   }
   close_socket();
   unlink();
+}
+
+void Connection::read_available() {
+  if (!nonblocking_) {
+    // A synchronous read on a socket left blocking would wait in poll() when nothing is there.
+    beast::error_code ignored;
+    socket_.non_blocking(true, ignored);
+    if (ignored) return;
+    nonblocking_ = true;
+  }
+  beast::error_code ec;
+  const std::size_t n = socket_.read_some(buffer_.prepare(beast::read_size(buffer_, 65536)), ec);
+  if (!ec) buffer_.commit(n);
+}
+
+void Connection::parse_buffered(beast::error_code& ec) {
+  while (!ec && !parser_->is_done() && buffer_.size() > 0) {
+    const std::size_t used = parser_->put(buffer_.data(), ec);
+    buffer_.consume(used);
+    if (ec == bhttp::error::need_more) {
+      ec = {};
+      return;
+    }
+    if (used == 0) return;
+  }
 }
 
 void Connection::begin_handler(const ServerRequest& req) {

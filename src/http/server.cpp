@@ -23,6 +23,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_suffix.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/read_size.hpp>
 #include <boost/beast/core/string.hpp>
@@ -257,6 +258,11 @@ class Connection final : public ResponseWriter, public std::enable_shared_from_t
   asio::awaitable<void> lingering_close();
   template <class Buffers>
   asio::awaitable<bool> write_buffers(const Buffers& buffers);
+  // Writes what the socket takes now, without waiting: a small answer leaves in this one
+  // sendmsg, where an async write would complete at once too but through the scheduler. Returns
+  // the bytes written; `ec` is set only for a real error (a full socket buffer is not one).
+  template <class Buffers>
+  std::size_t write_now(const Buffers& buffers, beast::error_code& ec);
 
   void prepare_header(bhttp::response_header<>& head);
   void prepare_response(ServerResponse& res);
@@ -537,7 +543,7 @@ asio::awaitable<void> Connection::run() {
 
 void Connection::read_available() {
   if (!nonblocking_) {
-    // A synchronous read on a socket left blocking would wait in poll() when nothing is there.
+    // Synchronous I/O on a socket left blocking would wait in poll() when it cannot proceed.
     beast::error_code ignored;
     socket_.non_blocking(true, ignored);
     if (ignored) return;
@@ -674,10 +680,28 @@ bool Connection::end_write(const beast::error_code& ec) noexcept {
 }
 
 template <class Buffers>
+std::size_t Connection::write_now(const Buffers& buffers, beast::error_code& ec) {
+  if (!nonblocking_) {
+    socket_.non_blocking(true, ec);
+    if (ec) return 0;
+    nonblocking_ = true;
+  }
+  const std::size_t n = socket_.write_some(buffers, ec);
+  if (ec == asio::error::would_block || ec == asio::error::try_again) ec = {};
+  return ec ? 0 : n;
+}
+
+template <class Buffers>
 asio::awaitable<bool> Connection::write_buffers(const Buffers& buffers) {
   if (!open_) co_return false;
   begin_write();
-  auto [ec, n] = co_await asio::async_write(socket_, buffers, kNothrow);
+  beast::error_code ec;
+  const std::size_t done = write_now(buffers, ec);
+  if (!ec && done < asio::buffer_size(buffers)) {
+    beast::buffers_suffix<Buffers> rest(buffers);
+    rest.consume(done);
+    std::tie(ec, std::ignore) = co_await asio::async_write(socket_, rest, kNothrow);
+  }
   co_return end_write(ec);
 }
 
@@ -695,7 +719,13 @@ asio::awaitable<void> Connection::send(ServerResponse res, std::string_view extr
   std::array<asio::const_buffer, 2> buffers{asio::buffer(head_), asio::buffer(res.body())};
   if (request_head_) buffers[1] = asio::const_buffer();
   begin_write();
-  auto [ec, n] = co_await asio::async_write(socket_, buffers, kNothrow);
+  beast::error_code ec;
+  const std::size_t done = write_now(buffers, ec);
+  if (!ec && done < asio::buffer_size(buffers)) {
+    beast::buffers_suffix<decltype(buffers)> rest(buffers);
+    rest.consume(done);
+    std::tie(ec, std::ignore) = co_await asio::async_write(socket_, rest, kNothrow);
+  }
   end_write(ec);
 }
 

@@ -341,6 +341,26 @@ TEST(HttpServer, LeavesTheAwaitOfADefaultHandlerAloneWhenTheClientLeaves) {
   EXPECT_TRUE(f.get()) << "a handler that did not opt in was cancelled";
 }
 
+// An answer larger than the socket buffer: the first part leaves in the synchronous write, the
+// rest through the async one, in order and complete.
+TEST(HttpServer, WritesAnAnswerLargerThanTheSocketBufferWhole) {
+  std::string big(8 << 20, '\0');
+  for (std::size_t i = 0; i < big.size(); ++i)
+    big[i] = static_cast<char>('a' + i % 23);
+  auto handler = [&](ServerRequest&, ResponseWriter& w) -> asio::awaitable<void> {
+    ServerResponse res{bhttp::status::ok, 11};
+    res.body() = big;
+    co_await w.send(std::move(res));
+  };
+  RunningServer s(test_options(), handler);
+  RawClient c(s.port());
+  auto res = c.exchange(post_request("/x", "{}"), 20000ms);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200u);
+  ASSERT_EQ(res->body.size(), big.size());
+  EXPECT_TRUE(res->body == big);
+}
+
 TEST(HttpServer, Answers500WhenHandlerDoesNotAnswer) {
   auto handler = [](ServerRequest&, ResponseWriter&) -> asio::awaitable<void> { co_return; };
   RunningServer s(test_options(), handler);

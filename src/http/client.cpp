@@ -27,6 +27,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_suffix.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -44,6 +45,7 @@
 #include "core/env.hpp"
 #include "http/client_detail.hpp"
 #include "http/head.hpp"
+#include "http/write_now.hpp"
 
 namespace litellm::http {
 
@@ -1010,8 +1012,15 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
       Connection& c = *conn;
       c.tcp().expires_at(deadline);
       const std::array<asio::const_buffer, 2> wire{asio::buffer(msg.head), asio::buffer(msg.body)};
-      auto [wec, wn] =
-          co_await c.visit([&](auto& s) { return asio::async_write(s, wire, kAwaitTuple); });
+      // Plain HTTP: what the socket takes now leaves in one synchronous send (write_now.hpp).
+      beast::error_code wec;
+      const std::size_t sent = c.tls ? 0 : write_now(c.tcp().socket(), wire, wec);
+      if (!wec && sent < asio::buffer_size(wire)) {
+        beast::buffers_suffix<std::array<asio::const_buffer, 2>> rest(wire);
+        rest.consume(sent);
+        std::tie(wec, std::ignore) =
+            co_await c.visit([&](auto& s) { return asio::async_write(s, rest, kAwaitTuple); });
+      }
       if (wec) {
         if (reused && is_stale_error(wec)) {
           ++stats.stale_retries;

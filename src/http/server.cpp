@@ -33,6 +33,7 @@
 #include <boost/beast/http/rfc7230.hpp>
 
 #include "http/head.hpp"
+#include "http/write_now.hpp"
 #include "litellm/error.hpp"
 
 namespace litellm::http {
@@ -258,11 +259,6 @@ class Connection final : public ResponseWriter, public std::enable_shared_from_t
   asio::awaitable<void> lingering_close();
   template <class Buffers>
   asio::awaitable<bool> write_buffers(const Buffers& buffers);
-  // Writes what the socket takes now, without waiting: a small answer leaves in this one
-  // sendmsg, where an async write would complete at once too but through the scheduler. Returns
-  // the bytes written; `ec` is set only for a real error (a full socket buffer is not one).
-  template <class Buffers>
-  std::size_t write_now(const Buffers& buffers, beast::error_code& ec);
 
   void prepare_header(bhttp::response_header<>& head);
   void prepare_response(ServerResponse& res);
@@ -311,7 +307,6 @@ class Connection final : public ResponseWriter, public std::enable_shared_from_t
   std::string head_;  // the response head being written; its capacity is reused per request
 
   bool linked_ = false;
-  bool nonblocking_ = false;  // socket_ in non-blocking mode (for read_available)
   bool open_ = true;
   bool gone_ = false;
   bool timer_armed_ = false;
@@ -542,12 +537,11 @@ asio::awaitable<void> Connection::run() {
 }
 
 void Connection::read_available() {
-  if (!nonblocking_) {
-    // Synchronous I/O on a socket left blocking would wait in poll() when it cannot proceed.
+  if (!socket_.non_blocking()) {
+    // A synchronous read on a socket left blocking would wait in poll() when nothing is there.
     beast::error_code ignored;
     socket_.non_blocking(true, ignored);
     if (ignored) return;
-    nonblocking_ = true;
   }
   beast::error_code ec;
   const std::size_t n = socket_.read_some(buffer_.prepare(beast::read_size(buffer_, 65536)), ec);
@@ -680,23 +674,11 @@ bool Connection::end_write(const beast::error_code& ec) noexcept {
 }
 
 template <class Buffers>
-std::size_t Connection::write_now(const Buffers& buffers, beast::error_code& ec) {
-  if (!nonblocking_) {
-    socket_.non_blocking(true, ec);
-    if (ec) return 0;
-    nonblocking_ = true;
-  }
-  const std::size_t n = socket_.write_some(buffers, ec);
-  if (ec == asio::error::would_block || ec == asio::error::try_again) ec = {};
-  return ec ? 0 : n;
-}
-
-template <class Buffers>
 asio::awaitable<bool> Connection::write_buffers(const Buffers& buffers) {
   if (!open_) co_return false;
   begin_write();
   beast::error_code ec;
-  const std::size_t done = write_now(buffers, ec);
+  const std::size_t done = write_now(socket_, buffers, ec);
   if (!ec && done < asio::buffer_size(buffers)) {
     beast::buffers_suffix<Buffers> rest(buffers);
     rest.consume(done);
@@ -720,7 +702,7 @@ asio::awaitable<void> Connection::send(ServerResponse res, std::string_view extr
   if (request_head_) buffers[1] = asio::const_buffer();
   begin_write();
   beast::error_code ec;
-  const std::size_t done = write_now(buffers, ec);
+  const std::size_t done = write_now(socket_, buffers, ec);
   if (!ec && done < asio::buffer_size(buffers)) {
     beast::buffers_suffix<decltype(buffers)> rest(buffers);
     rest.consume(done);

@@ -40,7 +40,6 @@ std::string pass_through_fields(const boost::beast::http::fields& f) {
   // This runs on every answer over every upstream field, so the test is cheap first: Beast
   // already classified each name, and no x-ratelimit-* name is one of its known fields.
   constexpr std::string_view kPrefix = "x-ratelimit-";
-  auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
   std::string out;
   for (const auto& h : f) {
     if (h.name() != boost::beast::http::field::unknown) continue;
@@ -51,9 +50,14 @@ std::string pass_through_fields(const boost::beast::http::fields& f) {
     if (out.empty()) out.reserve(512);
     const std::size_t at = out.size();
     http::append_field(out, name, h.value());
-    std::transform(out.begin() + static_cast<std::ptrdiff_t>(at),
-                   out.begin() + static_cast<std::ptrdiff_t>(at + name.size()),
-                   out.begin() + static_cast<std::ptrdiff_t>(at), lower);
+    // Servers usually send these lower-cased already: only a name with capitals is rewritten.
+    char* const first = out.data() + at;
+    char* const last = first + name.size();
+    if (std::any_of(first, last, [](char c) { return c >= 'A' && c <= 'Z'; })) {
+      for (char* p = first; p != last; ++p) {
+        if (*p >= 'A' && *p <= 'Z') *p = static_cast<char>(*p + 32);
+      }
+    }
   }
   return out;
 }

@@ -82,14 +82,15 @@ Error with_context(Error e, const Deployment& d, std::string_view requested_mode
 
 // Applies the deployment's default request params (config litellm_params such as temperature)
 // that the request does not set.
-const json::object& with_defaults(const Deployment& d, const json::object& request,
-                                  json::object& storage) {
-  if (d.default_params.empty()) return request;
-  storage = request;
+// Fills `out` with the request plus the deployment's default params it does not set; false (and
+// `out` untouched) when the deployment has none.
+bool apply_defaults(const Deployment& d, const json::object& request, json::object& out) {
+  if (d.default_params.empty()) return false;
+  out = request;
   for (const auto& kv : d.default_params) {
-    if (!storage.contains(kv.key())) storage[kv.key()] = kv.value();
+    if (!out.contains(kv.key())) out[kv.key()] = kv.value();
   }
-  return storage;
+  return true;
 }
 
 }  // namespace
@@ -454,10 +455,15 @@ struct Router::Attempt {
   std::string_view requested;
   std::unique_ptr<providers::Target> overridden;  // per-call api_key, api_base, ... (rare)
   const providers::Target* target = nullptr;
-  json::object with_defaults_storage;
-  const json::object* req = nullptr;
+  json::object with_defaults;              // the request with the deployment's defaults
+  bool has_defaults = false;               //   ... when it has any
+  const json::object* original = nullptr;  // the caller's request, which outlives the attempt
   http::ClientRequest creq;
   core::Clock::time_point started;
+
+  // Not a pointer kept in the attempt: prepare() returns the attempt by value, and a pointer to
+  // its own with_defaults would be left pointing into prepare()'s stack frame.
+  const json::object& req() const { return has_defaults ? with_defaults : *original; }
 };
 
 Result<Router::Attempt> Router::prepare(Op op, const Deployment& d, const json::object& request,
@@ -479,10 +485,11 @@ Result<Router::Attempt> Router::prepare(Op op, const Deployment& d, const json::
       t.extra_headers.push_back(h);
   }
   a.target = a.overridden ? a.overridden.get() : &d.target;
-  a.req = &with_defaults(d, request, a.with_defaults_storage);
+  a.original = &request;
+  a.has_defaults = apply_defaults(d, request, a.with_defaults);
   const providers::ProviderAdapter& adapter = *d.adapter;
-  auto upstream = op == Op::embedding ? adapter.embedding_request(*a.req, *a.target)
-                                      : adapter.chat_request(*a.req, *a.target);
+  auto upstream = op == Op::embedding ? adapter.embedding_request(a.req(), *a.target)
+                                      : adapter.chat_request(a.req(), *a.target);
   if (!upstream) return with_context(std::move(upstream).error(), d, a.requested);
   a.creq.url = std::move(upstream->url);
   a.creq.headers = std::move(upstream->headers);
@@ -523,8 +530,8 @@ Result<CallResult> Router::finish_whole(Op op, const Attempt& a, Result<http::Cl
     return with_context(adapter.map_error(res->status, res->body, res->headers, *a.target), d,
                         a.requested);
   }
-  auto body = op == Op::embedding ? adapter.embedding_response(res->body, *a.req, *a.target)
-                                  : adapter.chat_response(res->body, *a.req, *a.target);
+  auto body = op == Op::embedding ? adapter.embedding_response(res->body, a.req(), *a.target)
+                                  : adapter.chat_response(res->body, a.req(), *a.target);
   if (!body) return with_context(std::move(body).error(), d, a.requested);
   // Constructed from the body, not assigned: the adapter built it in the storage of the parsed
   // answer, and json::object's move *assignment* across storages is a deep copy.
@@ -579,7 +586,7 @@ asio::awaitable<Result<CallResult>> Router::call_stream(
   Attempt& a = *prepared;
   const std::string_view requested = a.requested;
   const providers::Target& target = *a.target;
-  const json::object& req = *a.req;
+  const json::object& req = a.req();
   const providers::ProviderAdapter& adapter = *d.adapter;
   auto& st = state(d);
   InFlight in_flight(st.in_flight);

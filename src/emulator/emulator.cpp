@@ -125,7 +125,7 @@ struct Emulator::Impl {
     }
     if (f.reset == ResetMode::mid) {
       // Half the body, then a reset: the client sees a response that breaks mid-way.
-      bhttp::response_header<> h;
+      http::ResponseHeader h;
       h.version(version);
       h.result(reply.status);
       h.set(bhttp::field::content_type, "application/json");
@@ -148,7 +148,7 @@ struct Emulator::Impl {
   static asio::awaitable<void> send_stream(Reply& reply, unsigned version,
                                            http::ResponseWriter& w) {
     const FaultSpec& f = reply.fault;
-    bhttp::response_header<> h;
+    http::ResponseHeader h;
     h.version(version);
     h.result(bhttp::status::ok);
     h.set(bhttp::field::content_type, "text/event-stream; charset=utf-8");

@@ -249,7 +249,7 @@ struct Gateway::Impl {
       bool ok = false;
       if (!head_sent_) {
         head_sent_ = true;
-        bhttp::response_header<> h;
+        http::ResponseHeader h;
         h.version(req_.version());
         h.result(bhttp::status::ok);
         h.set(bhttp::field::content_type, "text/event-stream");
@@ -326,7 +326,7 @@ struct Gateway::Impl {
     }
     if (!sink.started()) {
       // Upstream ended without a single chunk: still a valid (empty) stream.
-      bhttp::response_header<> h;
+      http::ResponseHeader h;
       h.version(req.version());
       h.result(bhttp::status::ok);
       h.set(bhttp::field::content_type, "text/event-stream");

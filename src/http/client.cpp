@@ -62,7 +62,7 @@ struct Outgoing {
   std::string head;
   std::string body;
 };
-using Parser = bhttp::response_parser<bhttp::buffer_body>;
+using Parser = bhttp::response_parser<bhttp::buffer_body, FieldAllocator<char>>;
 using std::chrono::milliseconds;
 
 constexpr auto kAwaitTuple = asio::as_tuple(asio::use_awaitable);
@@ -609,7 +609,7 @@ bool valid_header_value(std::string_view value) {
 struct Opened {
   std::unique_ptr<Connection> conn;
   unsigned status = 0;
-  bhttp::fields headers;
+  Fields headers;
 };
 
 }  // namespace
@@ -1042,7 +1042,7 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
         if (status >= 100 && status < 200 && status != 101) continue;  // e.g. 103 Early Hints
         Opened opened;
         opened.status = status;
-        opened.headers = std::move(static_cast<bhttp::fields&>(p.get().base()));
+        opened.headers = std::move(static_cast<Fields&>(p.get().base()));
         opened.conn = std::move(conn);
         co_return opened;
       }
@@ -1160,7 +1160,7 @@ class StreamImpl final : public ResponseStream {
   }
 
   unsigned status() const noexcept override { return status_; }
-  const bhttp::fields& headers() const noexcept override { return headers_; }
+  const Fields& headers() const noexcept override { return headers_; }
 
   asio::awaitable<Result<std::string_view>> read_some() override {
     return guarded(impl_, next_piece());
@@ -1238,7 +1238,7 @@ class StreamImpl final : public ResponseStream {
   RoutePtr route_;
   std::unique_ptr<Connection> conn_;
   unsigned status_;
-  bhttp::fields headers_;
+  Fields headers_;
   bool request_keep_alive_;
   milliseconds timeout_;
   std::size_t body_limit_;

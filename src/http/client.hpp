@@ -34,6 +34,7 @@
 #include <boost/beast/http/verb.hpp>
 
 #include "core/clock.hpp"
+#include "http/fields.hpp"
 #include "litellm/result.hpp"
 
 namespace litellm::http {
@@ -58,7 +59,7 @@ struct ClientRequest {
 
 struct ClientResponse {
   unsigned status = 0;
-  bhttp::fields headers;
+  Fields headers;
   std::string body;
 };
 
@@ -69,7 +70,7 @@ class ResponseStream {
  public:
   virtual ~ResponseStream() = default;
   virtual unsigned status() const noexcept = 0;
-  virtual const bhttp::fields& headers() const noexcept = 0;
+  virtual const Fields& headers() const noexcept = 0;
   /// Next piece of the body (chunked encoding already removed), delivered as soon as the bytes
   /// arrive. An empty view means the body ended (the connection then goes back to the pool when
   /// it can). The view is valid until the next call. Each call waits at most the request's

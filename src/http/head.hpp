@@ -40,7 +40,8 @@ void append_fields(std::string& out, const Fields& fields) {
 }  // namespace head_detail
 
 /// Replaces `out` with the head of a response: "HTTP/1.1 200 OK\r\n", the fields, "\r\n".
-inline void write_head(std::string& out, const boost::beast::http::response_header<>& h) {
+template <class Fields>
+void write_head(std::string& out, const boost::beast::http::response_header<Fields>& h) {
   out.clear();
   head_detail::append_version(out, h.version());
   char digits[8];
@@ -57,7 +58,8 @@ inline void write_head(std::string& out, const boost::beast::http::response_head
 }
 
 /// Replaces `out` with the head of a request: "POST /v1/x HTTP/1.1\r\n", the fields, "\r\n".
-inline void write_head(std::string& out, const boost::beast::http::request_header<>& h) {
+template <class Fields>
+void write_head(std::string& out, const boost::beast::http::request_header<Fields>& h) {
   out.clear();
   const auto method = h.method_string();
   const auto target = h.target();

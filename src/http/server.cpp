@@ -69,7 +69,7 @@ SteadyClock::time_point deadline_after(std::chrono::milliseconds d) noexcept {
   return SteadyClock::now() + d;
 }
 
-bool has_close_token(const bhttp::fields& fields) {
+bool has_close_token(const Fields& fields) {
   auto it = fields.find(bhttp::field::connection);
   if (it == fields.end()) return false;
   for (auto token : bhttp::token_list{it->value()}) {
@@ -236,7 +236,7 @@ class Connection final : public ResponseWriter, public std::enable_shared_from_t
   using ResponseWriter::send;
   using ResponseWriter::start_stream;
   asio::awaitable<void> send(ServerResponse res, std::string_view extra_fields) override;
-  asio::awaitable<bool> start_stream(bhttp::response_header<> header, std::string_view extra_fields,
+  asio::awaitable<bool> start_stream(ResponseHeader header, std::string_view extra_fields,
                                      std::string_view first_chunk) override;
   asio::awaitable<bool> write_chunk(std::string_view data) override;
   asio::awaitable<void> finish_stream() override;
@@ -260,7 +260,7 @@ class Connection final : public ResponseWriter, public std::enable_shared_from_t
   template <class Buffers>
   asio::awaitable<bool> write_buffers(const Buffers& buffers);
 
-  void prepare_header(bhttp::response_header<>& head);
+  void prepare_header(ResponseHeader& head);
   void prepare_response(ServerResponse& res);
   void begin_write();
   bool end_write(const beast::error_code& ec) noexcept;
@@ -635,7 +635,7 @@ asio::awaitable<void> Connection::lingering_close() {
   clear_deadline();
 }
 
-void Connection::prepare_header(bhttp::response_header<>& head) {
+void Connection::prepare_header(ResponseHeader& head) {
   keep_alive_ = request_keep_alive_ && !ctx_.draining && !has_close_token(head);
   head.version(request_version_);
   const auto& server = core_->options.server_header;
@@ -711,8 +711,7 @@ asio::awaitable<void> Connection::send(ServerResponse res, std::string_view extr
   end_write(ec);
 }
 
-asio::awaitable<bool> Connection::start_stream(bhttp::response_header<> header,
-                                               std::string_view extra_fields,
+asio::awaitable<bool> Connection::start_stream(ResponseHeader header, std::string_view extra_fields,
                                                std::string_view first_chunk) {
   if (answered_) {
     core_->log("handler answered twice; the stream is refused");
@@ -722,7 +721,7 @@ asio::awaitable<bool> Connection::start_stream(bhttp::response_header<> header,
   streaming_ = true;
   if (gone_ || !open_) co_return false;
 
-  bhttp::response<bhttp::empty_body> msg{std::move(header)};
+  bhttp::response<bhttp::empty_body, Fields> msg{std::move(header)};
   prepare_header(msg.base());
   if (request_version_ >= 11) {
     stream_chunked_ = true;

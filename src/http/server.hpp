@@ -27,6 +27,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "http/fields.hpp"
 #include "litellm/result.hpp"
 
 namespace litellm::http {
@@ -35,8 +36,11 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 
-using ServerRequest = bhttp::request<bhttp::string_body>;
-using ServerResponse = bhttp::response<bhttp::string_body>;
+// Header fields from the per-thread free lists of fields.hpp: a request's fields are a malloc
+// each otherwise, and an SDK client sends a dozen.
+using ServerRequest = bhttp::request<bhttp::string_body, Fields>;
+using ServerResponse = bhttp::response<bhttp::string_body, Fields>;
+using ResponseHeader = bhttp::response_header<Fields>;
 
 /// Listener settings. A timeout of zero (or less) disables that timeout.
 struct ServerOptions {
@@ -67,14 +71,13 @@ class ResponseWriter {
 
   /// Starts a streamed response: writes the header (status, fields; chunked encoding is set by
   /// the writer). Returns false when the client is gone.
-  asio::awaitable<bool> start_stream(bhttp::response_header<> header) {
+  asio::awaitable<bool> start_stream(ResponseHeader header) {
     return start_stream(std::move(header), {}, {});
   }
   /// As start_stream(header), with pre-rendered `extra_fields` as in send(), and with
   /// `first_chunk` (when not empty) sent in the same write as the header: a client then wakes
   /// once for both, not once for a header without data.
-  virtual asio::awaitable<bool> start_stream(bhttp::response_header<> header,
-                                             std::string_view extra_fields,
+  virtual asio::awaitable<bool> start_stream(ResponseHeader header, std::string_view extra_fields,
                                              std::string_view first_chunk) = 0;
   /// Writes one chunk and flushes it. Returns false when the client is gone (stop producing).
   virtual asio::awaitable<bool> write_chunk(std::string_view data) = 0;
@@ -151,7 +154,7 @@ ServerResponse make_json_response(unsigned status, std::string body, bool keep_a
 // ---- the request parser, exposed so tests and the fuzz target run the listener's exact
 // configuration without sockets ---------------------------------------------------------------
 
-using RequestParser = bhttp::request_parser<bhttp::string_body>;
+using RequestParser = bhttp::request_parser<bhttp::string_body, FieldAllocator<char>>;
 
 /// Applies the listener's limits (body_limit, header_limit) to a fresh parser.
 void configure_request_parser(RequestParser& parser, const ServerOptions& options);

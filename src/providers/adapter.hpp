@@ -19,6 +19,7 @@
 #include <boost/beast/http/fields.hpp>
 #include <boost/json/object.hpp>
 
+#include "http/fields.hpp"
 #include "litellm/models.hpp"
 #include "litellm/result.hpp"
 
@@ -115,8 +116,7 @@ class ProviderAdapter {
 
   /// Upstream non-2xx answer -> Error with the right kind (context window, auth, rate limit...),
   /// the upstream body kept verbatim in Error::body, Retry-After parsed into Error::retry_after.
-  virtual Error map_error(unsigned status, std::string_view body,
-                          const boost::beast::http::fields& headers,
+  virtual Error map_error(unsigned status, std::string_view body, const http::Fields& headers,
                           const Target& target) const = 0;
 };
 

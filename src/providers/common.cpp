@@ -449,7 +449,7 @@ std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view valu
   return std::nullopt;
 }
 
-std::optional<std::chrono::milliseconds> retry_after_from(const boost::beast::http::fields& headers,
+std::optional<std::chrono::milliseconds> retry_after_from(const http::Fields& headers,
                                                           std::int64_t now_unix) {
   if (auto it = headers.find("retry-after-ms"); it != headers.end()) {
     if (auto ms = parse_seconds(trim(std::string_view(it->value().data(), it->value().size())))) {
@@ -478,10 +478,9 @@ ErrorBodyInfo read_error_body(std::string_view body) {
   return info;
 }
 
-Error map_http_error(unsigned status, std::string_view body,
-                     const boost::beast::http::fields& headers, std::string_view provider,
-                     std::string_view exception_name, std::string_view model,
-                     std::int64_t now_unix) {
+Error map_http_error(unsigned status, std::string_view body, const http::Fields& headers,
+                     std::string_view provider, std::string_view exception_name,
+                     std::string_view model, std::int64_t now_unix) {
   ErrorBodyInfo info = read_error_body(body);
   std::string text = info.message;
   if (text.empty()) text = capped(trim(body));

@@ -13,6 +13,7 @@
 #include <boost/beast/http/fields.hpp>
 #include <boost/json.hpp>
 
+#include "http/fields.hpp"
 #include "litellm/result.hpp"
 
 namespace litellm::providers::detail {
@@ -43,7 +44,7 @@ std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view valu
                                                            std::int64_t now_unix) noexcept;
 
 /// The delay an upstream asked for: "retry-after-ms" (OpenAI's) first, then "retry-after".
-std::optional<std::chrono::milliseconds> retry_after_from(const boost::beast::http::fields& headers,
+std::optional<std::chrono::milliseconds> retry_after_from(const http::Fields& headers,
                                                           std::int64_t now_unix);
 
 /// What an upstream error body says, whatever its shape: OpenAI's {"error":{...}}, Mistral's
@@ -60,10 +61,9 @@ ErrorBodyInfo read_error_body(std::string_view body);
 
 /// Upstream non-2xx answer -> Error, with LiteLLM's kinds and message prefixes
 /// ("RateLimitError: MistralException - ..."). `exception_name` is e.g. "MistralException".
-Error map_http_error(unsigned status, std::string_view body,
-                     const boost::beast::http::fields& headers, std::string_view provider,
-                     std::string_view exception_name, std::string_view model,
-                     std::int64_t now_unix);
+Error map_http_error(unsigned status, std::string_view body, const http::Fields& headers,
+                     std::string_view provider, std::string_view exception_name,
+                     std::string_view model, std::int64_t now_unix);
 
 /// An error object received inside a 200 stream -> Error (status from its "code" when numeric).
 Error map_stream_error(const json::object& event, std::string_view provider,

@@ -35,7 +35,7 @@ bool is_2xx(unsigned s) {
   return s >= 200 && s < 300;
 }
 
-std::string pass_through_fields(const boost::beast::http::fields& f) {
+std::string pass_through_fields(const http::Fields& f) {
   // Rate-limit headers are what LiteLLM's proxy forwards to clients verbatim (lower-cased).
   // This runs on every answer over every upstream field, so the test is cheap first: Beast
   // already classified each name, and no x-ratelimit-* name is one of its known fields.

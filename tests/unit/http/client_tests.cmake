@@ -6,5 +6,6 @@ if(TARGET litellm_http)
                SOURCES ${CMAKE_CURRENT_LIST_DIR}/client_test.cpp
                        ${CMAKE_CURRENT_LIST_DIR}/client_tls_test.cpp
                        ${CMAKE_CURRENT_LIST_DIR}/client_detail_test.cpp
+                       ${CMAKE_CURRENT_LIST_DIR}/fields_test.cpp
                DEPS litellm_http LABELS unit)
 endif()

@@ -80,7 +80,7 @@ TEST(HttpServer, WritesPreRenderedExtraFieldsWithTheResponseAndTheStream) {
                     append_field(extra, "X-Two",
                                  "split\r\nx-injected: yes");  // a CR LF in a value stays inside
                     if (req.target() == "/stream") {
-                      bhttp::response_header<> h;
+                      ResponseHeader h;
                       h.result(bhttp::status::ok);
                       co_await w.start_stream(std::move(h), extra, "first ");  // one write
                       co_await w.write_chunk("data");
@@ -220,7 +220,7 @@ TEST(HttpServer, ClosesIdleKeptAliveConnectionAtIdleTimeout) {
 // A handler that streams "chunk-one", waits for the test, then streams "chunk-two".
 Handler two_chunk_stream(Gate& gate, std::atomic<int>& second_write_result) {
   return [&gate, &second_write_result](ServerRequest&, ResponseWriter& w) -> asio::awaitable<void> {
-    bhttp::response_header<> h;
+    ResponseHeader h;
     h.result(bhttp::status::ok);
     h.set(bhttp::field::content_type, "text/event-stream");
     if (!co_await w.start_stream(std::move(h))) co_return;
@@ -275,7 +275,7 @@ TEST(HttpServer, FiresClientGoneSlotWhileHandlerAwaitsUpstream) {
     auto [ec] = co_await upstream.async_wait(
         asio::bind_cancellation_slot(w.client_gone_slot(), asio::as_tuple(asio::use_awaitable)));
     observed.set_value({ec == asio::error::operation_aborted, w.client_gone()});
-    bhttp::response_header<> h;
+    ResponseHeader h;
     late_write = (co_await w.start_stream(std::move(h))) ? 1 : 0;
   };
   RunningServer s(test_options(), handler);
@@ -468,7 +468,7 @@ TEST(HttpServer, PipelinedRequestDoesNotLookLikeAClientLeaving) {
 TEST(HttpServer, DrainForceClosesAfterBound) {
   Gate never;  // the handler ignores cancellation and never finishes on its own
   auto handler = [&never](ServerRequest&, ResponseWriter& w) -> asio::awaitable<void> {
-    bhttp::response_header<> h;
+    ResponseHeader h;
     co_await w.start_stream(std::move(h));
     co_await w.write_chunk("x");
     co_await never.wait();
@@ -523,7 +523,7 @@ TEST(HttpServer, ServesFromTwoIoContexts) {
 
 TEST(HttpServer, ResetConnectionGivesClientEconnreset) {
   auto handler = [](ServerRequest&, ResponseWriter& w) -> asio::awaitable<void> {
-    bhttp::response_header<> h;
+    ResponseHeader h;
     co_await w.start_stream(std::move(h));
     co_await w.write_chunk("partial");
     w.reset_connection();
@@ -603,7 +603,7 @@ TEST(HttpServer, WriteChunkFailsWhenClientStopsReadingPastWriteTimeout) {
   options.write_timeout = 200ms;
   std::promise<int> chunks_written;
   auto handler = [&](ServerRequest&, ResponseWriter& w) -> asio::awaitable<void> {
-    bhttp::response_header<> h;
+    ResponseHeader h;
     co_await w.start_stream(std::move(h));
     const std::string block(64 * 1024, 'z');
     int n = 0;

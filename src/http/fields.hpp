@@ -2,9 +2,9 @@
 //
 // Beast stores each parsed header field in its own heap block (name and value inline). An answer
 // from Mistral has a dozen or more fields and an SDK client's request about as many, each a
-// malloc when parsed and a free when done with: on the gateway's hot path, every request. FieldAllocator keeps freed
-// blocks of a few size classes on a per-thread free list and hands them out again, which costs a
-// few instructions instead of a trip through glibc's allocator.
+// malloc when parsed and a free when done with: on the gateway's hot path, every request.
+// FieldAllocator keeps freed blocks of a few size classes on a per-thread free list and hands them
+// out again, which costs a few instructions instead of a trip through glibc's allocator.
 #pragma once
 
 #include <array>

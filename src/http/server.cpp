@@ -537,13 +537,8 @@ asio::awaitable<void> Connection::run() {
 }
 
 void Connection::read_available() {
-  if (!socket_.non_blocking()) {
-    // A synchronous read on a socket left blocking would wait in poll() when nothing is there.
-    beast::error_code ignored;
-    socket_.non_blocking(true, ignored);
-    if (ignored) return;
-  }
   beast::error_code ec;
+  if (!make_nonblocking(socket_, ec)) return;
   const std::size_t n = socket_.read_some(buffer_.prepare(beast::read_size(buffer_, 65536)), ec);
   if (!ec) buffer_.commit(n);
 }

@@ -14,15 +14,20 @@
 
 namespace litellm::http {
 
+/// Puts `socket` in non-blocking mode if it is not yet: synchronous I/O on a blocking socket
+/// would wait in poll() when it cannot proceed. False (and `ec` set) if that failed.
+template <class Socket>
+bool make_nonblocking(Socket& socket, boost::system::error_code& ec) {
+  if (!socket.non_blocking()) socket.non_blocking(true, ec);
+  return !ec;
+}
+
 /// Sends as much of `buffers` as `socket` accepts now (one gather send) and returns the byte
 /// count. Puts the socket in non-blocking mode on first use. `ec` is set only for a real error: a
 /// full send buffer is not one (0 or a partial count is returned).
 template <class Socket, class Buffers>
 std::size_t write_now(Socket& socket, const Buffers& buffers, boost::system::error_code& ec) {
-  if (!socket.non_blocking()) {
-    socket.non_blocking(true, ec);
-    if (ec) return 0;
-  }
+  if (!make_nonblocking(socket, ec)) return 0;
   const std::size_t n = socket.write_some(buffers, ec);
   if (ec == boost::asio::error::would_block || ec == boost::asio::error::try_again) ec = {};
   return ec ? 0 : n;

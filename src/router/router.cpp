@@ -50,13 +50,10 @@ std::string pass_through_fields(const http::Fields& f) {
     if (out.empty()) out.reserve(512);
     const std::size_t at = out.size();
     http::append_field(out, name, h.value());
-    // Servers usually send these lower-cased already: only a name with capitals is rewritten.
+    // Only capitals are written: servers usually send these names lower-cased already.
     char* const first = out.data() + at;
-    char* const last = first + name.size();
-    if (std::any_of(first, last, [](char c) { return c >= 'A' && c <= 'Z'; })) {
-      for (char* p = first; p != last; ++p) {
-        if (*p >= 'A' && *p <= 'Z') *p = static_cast<char>(*p + 32);
-      }
+    for (char* p = first; p != first + name.size(); ++p) {
+      if (*p >= 'A' && *p <= 'Z') *p = static_cast<char>(*p + 32);
     }
   }
   return out;
@@ -80,17 +77,13 @@ Error with_context(Error e, const Deployment& d, std::string_view requested_mode
   return e;
 }
 
-// Applies the deployment's default request params (config litellm_params such as temperature)
-// that the request does not set.
-// Fills `out` with the request plus the deployment's default params it does not set; false (and
-// `out` untouched) when the deployment has none.
-bool apply_defaults(const Deployment& d, const json::object& request, json::object& out) {
-  if (d.default_params.empty()) return false;
+// Fills `out` with the request plus the deployment's default params (config litellm_params such
+// as temperature) that it does not set. Only called for a deployment that has some.
+void apply_defaults(const Deployment& d, const json::object& request, json::object& out) {
   out = request;
   for (const auto& kv : d.default_params) {
     if (!out.contains(kv.key())) out[kv.key()] = kv.value();
   }
-  return true;
 }
 
 }  // namespace
@@ -455,15 +448,14 @@ struct Router::Attempt {
   std::string_view requested;
   std::unique_ptr<providers::Target> overridden;  // per-call api_key, api_base, ... (rare)
   const providers::Target* target = nullptr;
-  json::object with_defaults;              // the request with the deployment's defaults
-  bool has_defaults = false;               //   ... when it has any
+  json::object with_defaults;              // the request with the deployment's defaults, if any
   const json::object* original = nullptr;  // the caller's request, which outlives the attempt
   http::ClientRequest creq;
   core::Clock::time_point started;
 
   // Not a pointer kept in the attempt: prepare() returns the attempt by value, and a pointer to
   // its own with_defaults would be left pointing into prepare()'s stack frame.
-  const json::object& req() const { return has_defaults ? with_defaults : *original; }
+  const json::object& req() const { return d->default_params.empty() ? *original : with_defaults; }
 };
 
 Result<Router::Attempt> Router::prepare(Op op, const Deployment& d, const json::object& request,
@@ -486,7 +478,7 @@ Result<Router::Attempt> Router::prepare(Op op, const Deployment& d, const json::
   }
   a.target = a.overridden ? a.overridden.get() : &d.target;
   a.original = &request;
-  a.has_defaults = apply_defaults(d, request, a.with_defaults);
+  if (!d.default_params.empty()) apply_defaults(d, request, a.with_defaults);
   const providers::ProviderAdapter& adapter = *d.adapter;
   auto upstream = op == Op::embedding ? adapter.embedding_request(a.req(), *a.target)
                                       : adapter.chat_request(a.req(), *a.target);

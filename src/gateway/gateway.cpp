@@ -195,11 +195,13 @@ struct Gateway::Impl {
   // An answered call: its body and LiteLLM's response headers, the latter rendered as field
   // lines in one string rather than an allocation and a name lookup per field.
   asio::awaitable<void> send_result(http::ResponseWriter& w, const http::ServerRequest& req,
-                                    const router::CallResult& r, SteadyClock::time_point start,
+                                    router::CallResult& r, SteadyClock::time_point start,
                                     const std::string& call_id) {
-    std::string body;
-    body.reserve(1024);
-    append_json(body, r.response);
+    std::string body = std::move(r.body);  // the chat answer's text, sent as it is
+    if (body.empty()) {
+      body.reserve(1024);
+      append_json(body, r.response);
+    }
     http::ServerResponse res{bhttp::status::ok, req.version()};
     res.set(bhttp::field::content_type, "application/json");
     res.body() = std::move(body);

@@ -50,6 +50,15 @@ struct Target {
   std::optional<ModelInfo> info;  ///< registry entry, when known
 };
 
+/// An upstream chat answer in OpenAI's shape: the `chat.completion` object as JSON text (what the
+/// gateway sends on as it is) and the token counts it is priced and accounted by.
+struct ChatAnswer {
+  std::string body;
+  std::int64_t prompt_tokens = 0;
+  std::int64_t completion_tokens = 0;
+  std::int64_t total_tokens = 0;
+};
+
 struct UpstreamRequest {
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;  ///< incl. Authorization, Content-Type
@@ -97,10 +106,16 @@ class ProviderAdapter {
   /// unsupported parameters are bad_request / unsupported_params Errors naming the parameter.
   virtual Result<UpstreamRequest> chat_request(const boost::json::object& request,
                                                const Target& target) const = 0;
-  /// Upstream 2xx chat body -> OpenAI `chat.completion` object.
-  virtual Result<boost::json::object> chat_response(std::string_view body,
-                                                    const boost::json::object& request,
-                                                    const Target& target) const = 0;
+  /// Upstream 2xx chat body -> OpenAI `chat.completion`, written as text: the gateway's answer
+  /// is this text, so no OpenAI-shaped document is built only to be serialised.
+  virtual Result<ChatAnswer> chat_answer(std::string_view body, const boost::json::object& request,
+                                         const Target& target) const = 0;
+  /// The same answer as an object (the SDK reads it into its types): chat_answer's text parsed.
+  /// Its storage follows the rule of detail::parse_answer: the request's arena when the caller
+  /// owns one, else storage of its own.
+  Result<boost::json::object> chat_response(std::string_view body,
+                                            const boost::json::object& request,
+                                            const Target& target) const;
   /// A decoder for one streamed chat answer to `request`.
   virtual std::unique_ptr<ChatStreamDecoder> chat_stream(const boost::json::object& request,
                                                          const Target& target) const = 0;

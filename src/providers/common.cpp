@@ -6,6 +6,8 @@
 #include <cmath>
 
 #include "core/json.hpp"
+#include "core/json_writer.hpp"
+#include "providers/adapter.hpp"
 
 namespace litellm::providers::detail {
 namespace {
@@ -521,13 +523,15 @@ Error bad_answer(const Origin& origin, std::string_view what, std::string_view b
   return e;
 }
 
+json::storage_ptr answer_storage(const json::object& request, std::size_t text_size) {
+  const json::storage_ptr& rs = request.storage();
+  return rs.is_not_shared_and_deallocate_is_trivial() ? rs : core::document_storage(text_size);
+}
+
 Result<json::object> parse_answer(std::string_view body, std::string_view list_key,
                                   std::string_view kind, const Origin& origin,
                                   const json::object& request) {
-  const json::storage_ptr& rs = request.storage();
-  auto parsed = core::parse_json_object(
-      body, 64,
-      rs.is_not_shared_and_deallocate_is_trivial() ? rs : core::document_storage(body.size()));
+  auto parsed = core::parse_json_object(body, 64, answer_storage(request, body.size()));
   if (!parsed) {
     return bad_answer(
         origin, "invalid JSON in the " + std::string(kind) + " response: " + parsed.error().message,
@@ -551,34 +555,73 @@ Result<json::object> parse_answer(std::string_view body, std::string_view list_k
   return parsed;
 }
 
+UpstreamUsage UpstreamUsage::read(const json::object& upstream) noexcept {
+  UpstreamUsage u;
+  u.prompt = core::get_int(upstream, "prompt_tokens").value_or(0);
+  u.completion = core::get_int(upstream, "completion_tokens").value_or(0);
+  u.total = core::get_int(upstream, "total_tokens").value_or(u.prompt + u.completion);
+  u.prompt_details = core::get_object(upstream, "prompt_tokens_details");
+  // Mistral's legacy spelling of the cached-token count.
+  if (u.prompt_details == nullptr) u.cached = core::get_int(upstream, "num_cached_tokens");
+  u.completion_details = core::get_object(upstream, "completion_tokens_details");
+  return u;
+}
+
 json::object openai_usage(const json::object& upstream, json::storage_ptr sp) {
+  const UpstreamUsage in = UpstreamUsage::read(upstream);
   json::object u(std::move(sp));
   u.reserve(5);
-  const std::int64_t prompt = core::get_int(upstream, "prompt_tokens").value_or(0);
-  const std::int64_t completion = core::get_int(upstream, "completion_tokens").value_or(0);
-  u.emplace("prompt_tokens", prompt);
-  u.emplace("completion_tokens", completion);
-  u.emplace("total_tokens", core::get_int(upstream, "total_tokens").value_or(prompt + completion));
-  if (const auto* d = core::get_object(upstream, "prompt_tokens_details")) {
-    u.emplace("prompt_tokens_details", *d);
-  } else if (auto cached = core::get_int(upstream, "num_cached_tokens")) {
-    // Mistral's legacy spelling of the cached-token count.
-    u.emplace("prompt_tokens_details", json::object{{"cached_tokens", *cached}});
+  u.emplace("prompt_tokens", in.prompt);
+  u.emplace("completion_tokens", in.completion);
+  u.emplace("total_tokens", in.total);
+  if (in.prompt_details != nullptr) {
+    u.emplace("prompt_tokens_details", *in.prompt_details);
+  } else if (in.cached) {
+    u.emplace("prompt_tokens_details", json::object{{"cached_tokens", *in.cached}});
   }
-  if (const auto* d = core::get_object(upstream, "completion_tokens_details")) {
-    u.emplace("completion_tokens_details", *d);
+  if (in.completion_details != nullptr) {
+    u.emplace("completion_tokens_details", *in.completion_details);
   }
   return u;
 }
 
-void emplace_arguments(json::object& fn, const json::value* args) {
-  if (args == nullptr || args->is_null()) {
-    fn["arguments"] = "{}";
-  } else if (args->is_string()) {
-    fn["arguments"] = std::string_view(args->get_string());
-  } else {
-    fn["arguments"] = json::serialize(*args);
+UpstreamUsage write_openai_usage(core::JsonWriter& w, const json::object& upstream) {
+  const UpstreamUsage in = UpstreamUsage::read(upstream);
+  w.begin_object();
+  w.key("prompt_tokens");
+  w.int64(in.prompt);
+  w.key("completion_tokens");
+  w.int64(in.completion);
+  w.key("total_tokens");
+  w.int64(in.total);
+  if (in.prompt_details != nullptr) {
+    w.key("prompt_tokens_details");
+    w.value(*in.prompt_details);
+  } else if (in.cached) {
+    w.key("prompt_tokens_details");
+    w.begin_object();
+    w.key("cached_tokens");
+    w.int64(*in.cached);
+    w.end_object();
   }
+  if (in.completion_details != nullptr) {
+    w.key("completion_tokens_details");
+    w.value(*in.completion_details);
+  }
+  w.end_object();
+  return in;
+}
+
+std::string_view arguments_text(const json::value* args, std::string& scratch) {
+  if (args == nullptr || args->is_null()) return "{}";
+  if (args->is_string()) return args->get_string();
+  scratch = json::serialize(*args);
+  return scratch;
+}
+
+void emplace_arguments(json::object& fn, const json::value* args) {
+  std::string scratch;
+  fn["arguments"] = arguments_text(args, scratch);
 }
 
 void base64_append(std::string& out, const unsigned char* data, std::size_t n) {
@@ -618,3 +661,25 @@ std::string join_url(std::string_view base, std::string_view path) {
 }
 
 }  // namespace litellm::providers::detail
+
+namespace litellm::providers {
+
+namespace json = boost::json;
+
+Result<json::object> ProviderAdapter::chat_response(std::string_view body,
+                                                    const json::object& request,
+                                                    const Target& target) const {
+  auto answer = chat_answer(body, request, target);
+  if (!answer) return std::move(answer).error();
+  auto parsed = core::parse_json_object(answer->body, 64,
+                                        detail::answer_storage(request, answer->body.size()));
+  // Our own text: failing to read it back is a bug, reported as one rather than hidden.
+  if (!parsed) {
+    return detail::bad_answer({name(), "", target.model},
+                              "the converted chat answer did not parse: " + parsed.error().message,
+                              body);
+  }
+  return parsed;
+}
+
+}  // namespace litellm::providers

@@ -13,6 +13,7 @@
 #include <boost/beast/http/fields.hpp>
 #include <boost/json.hpp>
 
+#include "core/json_writer.hpp"
 #include "http/fields.hpp"
 #include "litellm/result.hpp"
 
@@ -93,12 +94,33 @@ Result<json::object> parse_answer(std::string_view body, std::string_view list_k
                                   std::string_view kind, const Origin& origin,
                                   const json::object& request);
 
-/// Usage in OpenAI's shape: prompt_tokens, completion_tokens, total_tokens (computed when
-/// missing), plus prompt_tokens_details / completion_tokens_details when the upstream sent them.
-json::object openai_usage(const json::object& upstream, json::storage_ptr sp = {});
+/// The storage parse_answer reads an answer to `request` into (see there).
+json::storage_ptr answer_storage(const json::object& request, std::size_t text_size);
 
-/// Sets fn["arguments"] as OpenAI clients need it: always a string (objects serialised, null ->
-/// "{}"). The string is created in `fn`'s storage, whatever storage `args` lives in.
+/// An upstream usage object as OpenAI's usage is made of it: total_tokens computed when
+/// missing, the details objects when sent (Mistral's legacy num_cached_tokens otherwise).
+/// The pointers point into the upstream object.
+struct UpstreamUsage {
+  std::int64_t prompt = 0;
+  std::int64_t completion = 0;
+  std::int64_t total = 0;
+  const json::object* prompt_details = nullptr;
+  std::optional<std::int64_t> cached;
+  const json::object* completion_details = nullptr;
+  static UpstreamUsage read(const json::object& upstream) noexcept;
+};
+
+/// Usage in OpenAI's shape: prompt_tokens, completion_tokens, total_tokens, plus
+/// prompt_tokens_details / completion_tokens_details when the upstream sent them.
+json::object openai_usage(const json::object& upstream, json::storage_ptr sp = {});
+/// The same, written as text; returns what it read (the counts a response is priced by).
+UpstreamUsage write_openai_usage(core::JsonWriter& w, const json::object& upstream);
+
+/// A tool call's `arguments` as OpenAI clients need them: always a string (objects serialised
+/// into `scratch`, null -> "{}").
+std::string_view arguments_text(const json::value* args, std::string& scratch);
+/// Sets fn["arguments"] to arguments_text. The string is created in `fn`'s storage, whatever
+/// storage `args` lives in.
 void emplace_arguments(json::object& fn, const json::value* args);
 
 /// Standard base64 (with padding) of `n` bytes appended to `out`.

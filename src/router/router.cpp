@@ -221,7 +221,7 @@ std::string first_env(std::span<const std::string_view> names) {
   return {};
 }
 
-double cost_of(const Deployment& d, const json::object& usage) {
+double cost_of(const Deployment& d, std::int64_t prompt_tokens, std::int64_t completion_tokens) {
   double in = 0;
   double out = 0;
   if (auto v = core::get_number(d.model_info, "input_cost_per_token")) {
@@ -231,9 +231,12 @@ double cost_of(const Deployment& d, const json::object& usage) {
     in = d.target.info->input_cost_per_token;
     out = d.target.info->output_cost_per_token;
   }
-  auto prompt = core::get_int(usage, "prompt_tokens").value_or(0);
-  auto completion = core::get_int(usage, "completion_tokens").value_or(0);
-  return static_cast<double>(prompt) * in + static_cast<double>(completion) * out;
+  return static_cast<double>(prompt_tokens) * in + static_cast<double>(completion_tokens) * out;
+}
+
+double cost_of(const Deployment& d, const json::object& usage) {
+  return cost_of(d, core::get_int(usage, "prompt_tokens").value_or(0),
+                 core::get_int(usage, "completion_tokens").value_or(0));
 }
 
 Result<Deployment> Router::adhoc_deployment(std::string_view model,
@@ -522,22 +525,34 @@ Result<CallResult> Router::finish_whole(Op op, const Attempt& a, Result<http::Cl
     return with_context(adapter.map_error(res->status, res->body, res->headers, *a.target), d,
                         a.requested);
   }
-  auto body = op == Op::embedding ? adapter.embedding_response(res->body, a.req(), *a.target)
-                                  : adapter.chat_response(res->body, a.req(), *a.target);
+  auto success = [&](CallResult out, std::int64_t prompt, std::int64_t completion,
+                     std::int64_t total) -> Result<CallResult> {
+    out.deployment = &d;
+    out.upstream_fields = pass_through_fields(res->headers);
+    out.upstream_time = elapsed;
+    out.cost = cost_of(d, prompt, completion);
+    record_success(d, elapsed, total);
+    return out;
+  };
+  if (op != Op::embedding) {
+    auto answer = adapter.chat_answer(res->body, a.req(), *a.target);
+    if (!answer) return with_context(std::move(answer).error(), d, a.requested);
+    return success(CallResult{.body = std::move(answer->body)}, answer->prompt_tokens,
+                   answer->completion_tokens, answer->total_tokens);
+  }
+  auto body = adapter.embedding_response(res->body, a.req(), *a.target);
   if (!body) return with_context(std::move(body).error(), d, a.requested);
+  std::int64_t prompt = 0;
+  std::int64_t completion = 0;
+  std::int64_t total = 0;
+  if (const auto* usage = core::get_object(*body, "usage")) {
+    prompt = core::get_int(*usage, "prompt_tokens").value_or(0);
+    completion = core::get_int(*usage, "completion_tokens").value_or(0);
+    total = core::get_int(*usage, "total_tokens").value_or(0);
+  }
   // Constructed from the body, not assigned: the adapter built it in the storage of the parsed
   // answer, and json::object's move *assignment* across storages is a deep copy.
-  CallResult out{.response = std::move(*body)};
-  out.deployment = &d;
-  out.upstream_fields = pass_through_fields(res->headers);
-  out.upstream_time = elapsed;
-  if (const auto* usage = core::get_object(out.response, "usage")) {
-    out.cost = cost_of(d, *usage);
-    record_success(d, elapsed, core::get_int(*usage, "total_tokens").value_or(0));
-  } else {
-    record_success(d, elapsed, 0);
-  }
-  return out;
+  return success(CallResult{.response = std::move(*body)}, prompt, completion, total);
 }
 
 asio::awaitable<void> Router::call_whole(http::Client& client, Op op, const Deployment& d,

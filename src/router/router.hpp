@@ -105,7 +105,10 @@ struct CallOptions {
 
 /// What a successful call produced.
 struct CallResult {
-  json::object response;  ///< OpenAI-shaped body
+  /// The OpenAI-shaped answer as JSON text (chat) or, when empty, as an object (embeddings,
+  /// whose vectors would cost a text round trip to SDK callers).
+  std::string body;
+  json::object response;
   const Deployment* deployment = nullptr;
   double cost = 0;  ///< USD
   /// The upstream's x-ratelimit-* fields, as "name: value\r\n" lines (lower-cased names) ready
@@ -268,5 +271,6 @@ std::string first_env(std::span<const std::string_view> names);
 /// LiteLLM's completion_cost for a usage object and a deployment (model_info prices override
 /// the registry).
 double cost_of(const Deployment& d, const json::object& usage);
+double cost_of(const Deployment& d, std::int64_t prompt_tokens, std::int64_t completion_tokens);
 
 }  // namespace litellm::router

@@ -98,7 +98,14 @@ Result<T> run_sync(MakeAwaitable make) {
 }
 
 ModelResponse to_response(router::CallResult&& r) {
-  ModelResponse out = ModelResponse::from_json(r.response);
+  ModelResponse out;
+  if (r.body.empty()) {
+    out = ModelResponse::from_json(r.response);
+  } else {
+    // The router's text is its own (JsonWriter's): it parses, or the bug is in the writer.
+    auto parsed = core::parse_json_object(r.body, 64, core::document_storage(r.body.size()));
+    if (parsed) out = ModelResponse::from_json(*parsed);
+  }
   out.response_cost = r.cost;
   return out;
 }

@@ -42,9 +42,8 @@ class MistralAdapter final : public ProviderAdapter {
 
   Result<UpstreamRequest> chat_request(const boost::json::object& request,
                                        const Target& target) const override;
-  Result<boost::json::object> chat_response(std::string_view body,
-                                            const boost::json::object& request,
-                                            const Target& target) const override;
+  Result<ChatAnswer> chat_answer(std::string_view body, const boost::json::object& request,
+                                 const Target& target) const override;
   std::unique_ptr<ChatStreamDecoder> chat_stream(const boost::json::object& request,
                                                  const Target& target) const override;
 

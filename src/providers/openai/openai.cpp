@@ -6,6 +6,7 @@
 
 #include "core/clock.hpp"
 #include "core/json.hpp"
+#include "core/json_writer.hpp"
 #include "http/sse.hpp"
 #include "providers/common.hpp"
 #include "providers/sse_chat_decoder.hpp"
@@ -260,9 +261,9 @@ Result<UpstreamRequest> OpenAICompatibleAdapter::embedding_request(const json::o
   return forward(request, target, "/embeddings", false);
 }
 
-Result<json::object> OpenAICompatibleAdapter::chat_response(std::string_view body,
-                                                            const json::object& request,
-                                                            const Target& target) const {
+Result<ChatAnswer> OpenAICompatibleAdapter::chat_answer(std::string_view body,
+                                                        const json::object& request,
+                                                        const Target& target) const {
   auto parsed = detail::parse_answer(body, "choices", "chat",
                                      {target.provider, exception_name_, target.model}, request);
   if (!parsed) return std::move(parsed).error();
@@ -279,7 +280,19 @@ Result<json::object> OpenAICompatibleAdapter::chat_response(std::string_view bod
       split_think(m->get_object());
     }
   }
-  return std::move(out);
+  ChatAnswer answer;
+  {
+    core::JsonWriter w(answer.body);
+    w.value(out);
+  }
+  // The counts only: the usage object itself is already OpenAI's.
+  static const json::object kNoUsage;
+  const json::object* usage = core::get_object(out, "usage");
+  const auto counts = detail::UpstreamUsage::read(usage != nullptr ? *usage : kNoUsage);
+  answer.prompt_tokens = counts.prompt;
+  answer.completion_tokens = counts.completion;
+  answer.total_tokens = counts.total;
+  return answer;
 }
 
 std::unique_ptr<ChatStreamDecoder> OpenAICompatibleAdapter::chat_stream(

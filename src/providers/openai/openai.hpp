@@ -40,9 +40,8 @@ class OpenAICompatibleAdapter final : public ProviderAdapter {
 
   Result<UpstreamRequest> chat_request(const boost::json::object& request,
                                        const Target& target) const override;
-  Result<boost::json::object> chat_response(std::string_view body,
-                                            const boost::json::object& request,
-                                            const Target& target) const override;
+  Result<ChatAnswer> chat_answer(std::string_view body, const boost::json::object& request,
+                                 const Target& target) const override;
   std::unique_ptr<ChatStreamDecoder> chat_stream(const boost::json::object& request,
                                                  const Target& target) const override;
   Result<UpstreamRequest> embedding_request(const boost::json::object& request,

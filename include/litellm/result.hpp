@@ -2,6 +2,7 @@
 // exception for the error, so a caller picks "check" or "throw" at the call site.
 #pragma once
 
+#include <optional>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -49,24 +50,28 @@ class [[nodiscard]] Result {
   std::variant<T, Error> v_;
 };
 
-/// Result<void>: success carries nothing.
+/// Result<void>: success carries nothing. The Error is held in an optional: a success (the
+/// common case, often in a chain of checks) then constructs and destroys no strings.
 template <>
 class [[nodiscard]] Result<void> {
  public:
   Result() = default;
-  Result(Error error) : error_(std::move(error)), ok_(false) {}  // NOLINT
+  Result(Error error) : error_(std::move(error)) {}  // NOLINT
 
-  [[nodiscard]] bool ok() const noexcept { return ok_; }
-  explicit operator bool() const noexcept { return ok_; }
+  [[nodiscard]] bool ok() const noexcept { return !error_.has_value(); }
+  explicit operator bool() const noexcept { return ok(); }
   void value() const {
-    if (!ok_) throw_error(error_);
+    if (error_) throw_error(*error_);
   }
-  [[nodiscard]] const Error& error() const& { return error_; }
-  [[nodiscard]] Error&& error() && { return std::move(error_); }
+  /// On a success: an empty Error (as before the optional), never undefined behaviour.
+  [[nodiscard]] const Error& error() const& {
+    static const Error kNone;
+    return error_ ? *error_ : kNone;
+  }
+  [[nodiscard]] Error error() && { return error_ ? std::move(*error_) : Error(); }
 
  private:
-  Error error_;
-  bool ok_ = true;
+  std::optional<Error> error_;
 };
 
 }  // namespace v1

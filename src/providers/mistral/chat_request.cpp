@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "core/json.hpp"
+#include "core/json_writer.hpp"
 #include "providers/common.hpp"
 #include "providers/mistral/internal.hpp"
 #include "providers/mistral/mistral.hpp"
@@ -760,7 +761,11 @@ Result<UpstreamRequest> MistralAdapter::chat_request(const json::object& request
   UpstreamRequest up;
   up.url = detail::join_url(normalize_api_base(target.api_base), "/chat/completions");
   up.headers = internal::request_headers(target, stream);
-  up.body = json::serialize(body);
+  up.body.reserve(512);
+  {
+    core::JsonWriter w(up.body);
+    w.value(body);
+  }
   return up;
 }
 

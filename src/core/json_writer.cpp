@@ -40,15 +40,12 @@ constexpr bool clean8(std::uint64_t w) noexcept {
 
 }  // namespace
 
-JsonWriter::JsonWriter(std::string& out) : out_(out) {
+JsonWriter::JsonWriter(std::size_t expected, std::string prefix) : out_(std::move(prefix)) {
   const std::size_t at = out_.size();
-  out_.resize(std::max(out_.capacity(), at + 256));
+  // Sized, not just reserved: the writer stores through a pointer into the string's bytes.
+  out_.resize(at + std::max<std::size_t>(expected, 16));
   p_ = out_.data() + at;
   end_ = out_.data() + out_.size();
-}
-
-JsonWriter::~JsonWriter() {
-  out_.resize(static_cast<std::size_t>(p_ - out_.data()));
 }
 
 void JsonWriter::grow(std::size_t n) {

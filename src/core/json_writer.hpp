@@ -12,20 +12,28 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <boost/json/fwd.hpp>
 
 namespace litellm::core {
 
-/// Appends one JSON text to `out`. Commas are placed by the writer; the caller pairs begin/end
-/// and gives every object member a key. `out` has its final size when the writer is destroyed
-/// (until then its tail is the writer's scratch space): scope the writer, then read `out`.
+/// Writes one JSON text into a string it owns; take() hands the string over. Commas are placed
+/// by the writer; the caller pairs begin/end and gives every object member a key.
 class JsonWriter {
  public:
-  explicit JsonWriter(std::string& out);
-  ~JsonWriter();
+  /// Room for about `expected` bytes is made up front. The text follows `prefix` (an SSE
+  /// "data: ", say), which is kept.
+  explicit JsonWriter(std::size_t expected = 256, std::string prefix = {});
   JsonWriter(const JsonWriter&) = delete;
   JsonWriter& operator=(const JsonWriter&) = delete;
+
+  /// The prefix and the text written so far. The writer is spent.
+  [[nodiscard]] std::string take() && {
+    out_.resize(static_cast<std::size_t>(p_ - out_.data()));
+    p_ = end_ = nullptr;
+    return std::move(out_);
+  }
 
   void begin_object() { open('{'); }
   void end_object() { close('}'); }
@@ -91,7 +99,7 @@ class JsonWriter {
   }
   void escaped(std::string_view s);
 
-  std::string& out_;
+  std::string out_;  // [data, p_) written; [p_, end_) room, its bytes not yet meaningful
   char* p_ = nullptr;
   char* end_ = nullptr;
   bool comma_ = false;  // the next value or key needs a ',' before it

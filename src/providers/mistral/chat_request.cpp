@@ -1,5 +1,5 @@
-// OpenAI chat request -> Mistral's /v1/chat/completions request. The output object is built
-// directly in one pass over the request's keys; nothing is re-parsed.
+// OpenAI chat request -> Mistral's /v1/chat/completions request. The body is written as JSON
+// text in one pass over the request's parameters; nothing is re-parsed.
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -283,13 +283,64 @@ bool is_empty_content(const json::value* c) noexcept {
   return c == nullptr || c->is_null() || (c->is_string() && c->get_string().empty());
 }
 
-// Built in `sp` (the request's own storage when the gateway parsed it: bump allocation).
-Result<json::array> convert_messages(const json::value* mv, const json::storage_ptr& sp) {
+// The role a message is sent with, or nullopt when it is not one Mistral takes. OpenAI's newer
+// "developer" role is a system message to every other provider (LiteLLM translates it the same
+// way).
+std::optional<std::string_view> mistral_role(const json::value& m) noexcept {
+  if (!m.is_object()) return std::nullopt;
+  auto role = core::get_string(m.get_object(), "role");
+  if (!role) return std::nullopt;
+  if (*role == "developer") return "system";
+  if (*role == "system" || *role == "user" || *role == "assistant" || *role == "tool") return role;
+  return std::nullopt;
+}
+
+// LiteLLM's _add_reasoning_system_prompt_if_needed, for the first system message: the prompt
+// then a blank line before its text, or as a first text chunk when the content is chunks.
+void write_prompted_content(core::JsonWriter& w, std::string_view prompt,
+                            const json::value* content) {
+  if (content != nullptr && content->is_array()) {
+    w.begin_array();
+    w.begin_object();
+    w.key("type");
+    w.string("text");
+    w.key("text");
+    w.string(std::string(prompt) + "\n\n");
+    w.end_object();
+    for (const auto& chunk : content->get_array())
+      w.value(chunk);
+    w.end_array();
+    return;
+  }
+  std::string text(prompt);
+  text += "\n\n";
+  if (content != nullptr && content->is_string()) text += content->get_string();
+  w.string(text);
+}
+
+// OpenAI messages -> Mistral's, written as a JSON array. `reasoning_prompt` (when not empty) is
+// added to the first system message, or sent as a new first system message when there is none.
+// Text content is written from the request as it is; only content lists and tool calls are
+// converted through objects (built in `sp`, the request's own storage when the gateway parsed
+// it: bump allocation).
+Result<void> write_messages(core::JsonWriter& w, const json::value* mv,
+                            std::string_view reasoning_prompt, const json::storage_ptr& sp) {
   if (mv == nullptr) return missing("messages");
   if (!mv->is_array()) return invalid_type("messages", "an array", *mv);
   const auto& in = mv->get_array();
-  json::array out(sp);
-  out.reserve(in.size() + 1);
+  w.begin_array();
+  bool prompt_pending = !reasoning_prompt.empty();
+  if (prompt_pending && std::none_of(in.begin(), in.end(), [](const json::value& m) {
+        return mistral_role(m) == std::optional<std::string_view>("system");
+      })) {
+    w.begin_object();
+    w.key("role");
+    w.string("system");
+    w.key("content");
+    w.string(reasoning_prompt);
+    w.end_object();
+    prompt_pending = false;
+  }
   for (std::size_t i = 0; i < in.size(); ++i) {
     const auto& m = in[i];
     if (!m.is_object()) return invalid_type(indexed("messages", i), "an object", m);
@@ -297,87 +348,100 @@ Result<json::array> convert_messages(const json::value* mv, const json::storage_
     const json::value* rv = core::find(mo, "role");
     if (rv == nullptr) return missing(indexed("messages", i, ".role"));
     if (!rv->is_string()) return invalid_type(indexed("messages", i, ".role"), "a string", *rv);
-    std::string_view role = rv->get_string();
-    // OpenAI's newer "developer" role is a system message to every other provider (LiteLLM
-    // translates it the same way).
-    if (role == "developer") role = "system";
-    if (role != "system" && role != "user" && role != "assistant" && role != "tool") {
+    const auto mapped = mistral_role(m);
+    if (!mapped) {
       return invalid_value(indexed("messages", i, ".role"),
                            "Invalid value for '" + indexed("messages", i, ".role") + "': '" +
-                               std::string(role) +
+                               std::string(rv->get_string()) +
                                "' is not supported by mistral (expected system, user, assistant "
                                "or tool).");
     }
-    json::object om(sp);
-    om.reserve(4);
-    om.emplace("role", role);
+    const std::string_view role = *mapped;
 
+    // The content to send: the request's own string, or a converted list; nullptr when absent
+    // or null.
     const json::value* content = core::find(mo, "content");
+    const json::value* out_content = nullptr;
     std::optional<json::value> converted;
     if (content != nullptr && !content->is_null()) {
-      auto c = convert_content(
-          *content, [i] { return indexed("messages", i, ".content"); }, sp);
-      if (!c) return std::move(c).error();
-      converted = std::move(*c);
+      if (content->is_string()) {
+        out_content = content;
+      } else {
+        auto c = convert_content(
+            *content, [i] { return indexed("messages", i, ".content"); }, sp);
+        if (!c) return std::move(c).error();
+        converted = std::move(*c);
+        out_content = &*converted;
+      }
     }
 
     if (role == "assistant") {
       const json::value* calls = core::find(mo, "tool_calls");
-      json::array tool_calls(sp);
+      std::optional<json::array> tool_calls;
       if (calls != nullptr && !calls->is_null()) {
         if (!calls->is_array()) {
           return invalid_type(indexed("messages", i, ".tool_calls"), "an array", *calls);
         }
         auto tc = convert_tool_calls(calls->get_array(), indexed("messages", i, ".tool_calls"), sp);
         if (!tc) return std::move(tc).error();
-        tool_calls = std::move(*tc);
+        if (!tc->empty()) tool_calls = std::move(*tc);
       }
       // Clients echo assistant messages back as received; one with nothing to say is refused by
       // Mistral (LiteLLM's _is_empty_assistant_message).
-      if (is_empty_content(converted ? &*converted : nullptr) && tool_calls.empty()) continue;
-      if (converted) om.emplace("content", std::move(*converted));
-      if (!tool_calls.empty()) om.emplace("tool_calls", std::move(tool_calls));
-      if (auto prefix = core::get_bool(mo, "prefix")) om.emplace("prefix", *prefix);
-    } else if (role == "tool") {
-      om.emplace("content", converted ? std::move(*converted) : json::value(nullptr));
-      if (auto id = core::get_string(mo, "tool_call_id"))
-        om.emplace("tool_call_id", tool_call_id(*id));
+      if (is_empty_content(out_content) && !tool_calls) continue;
+      w.begin_object();
+      w.key("role");
+      w.string(role);
+      if (out_content != nullptr) {
+        w.key("content");
+        w.value(*out_content);
+      }
+      if (tool_calls) {
+        w.key("tool_calls");
+        w.begin_array();
+        for (const auto& call : *tool_calls)
+          w.value(call);
+        w.end_array();
+      }
+      if (auto prefix = core::get_bool(mo, "prefix")) {
+        w.key("prefix");
+        w.boolean(*prefix);
+      }
+      w.end_object();
+      continue;
+    }
+    if (role == "user" && content == nullptr) return missing(indexed("messages", i, ".content"));
+    w.begin_object();
+    w.key("role");
+    w.string(role);
+    w.key("content");
+    if (role == "system" && prompt_pending) {
+      write_prompted_content(w, reasoning_prompt, out_content);
+      prompt_pending = false;
+    } else if (out_content != nullptr) {
+      w.value(*out_content);
+    } else if (role == "system") {
+      w.string("");  // Mistral requires a system message's content and refuses null
+    } else {
+      w.null();
+    }
+    if (role == "tool") {
+      if (auto id = core::get_string(mo, "tool_call_id")) {
+        w.key("tool_call_id");
+        w.string(tool_call_id(*id));
+      }
       // Mistral keeps `name` on tool messages only, and not when blank.
       if (auto name = core::get_string(mo, "name")) {
-        if (name->find_first_not_of(" \t\r\n") != std::string_view::npos) om.emplace("name", *name);
+        if (name->find_first_not_of(" \t\r\n") != std::string_view::npos) {
+          w.key("name");
+          w.string(*name);
+        }
       }
-    } else if (role == "user") {
-      if (content == nullptr) return missing(indexed("messages", i, ".content"));
-      om.emplace("content", converted ? std::move(*converted) : json::value(nullptr));
-    } else {  // system: Mistral requires content and refuses null
-      om.emplace("content", converted ? std::move(*converted) : json::value(json::string(sp)));
     }
-    out.emplace_back(std::move(om));
+    w.end_object();
   }
-  return out;
-}
-
-// LiteLLM's _add_reasoning_system_prompt_if_needed: prepend to the first system message (then a
-// blank line), or insert a new first system message.
-void add_reasoning_prompt(json::array& messages, std::string_view prompt) {
-  for (auto& m : messages) {
-    auto& mo = m.get_object();
-    if (core::get_string(mo, "role") != std::optional<std::string_view>("system")) continue;
-    json::value& c = mo["content"];
-    if (c.is_array()) {
-      json::string text(prompt);
-      text.append("\n\n");
-      c.get_array().insert(c.get_array().begin(),
-                           json::object{{"type", "text"}, {"text", std::move(text)}});
-    } else {
-      json::string text(prompt);
-      text.append("\n\n");
-      if (c.is_string()) text.append(c.get_string());
-      c = std::move(text);
-    }
-    return;
-  }
-  messages.insert(messages.begin(), json::object{{"role", "system"}, {"content", prompt}});
+  w.end_array();
+  return {};
 }
 
 // ---- tools ---------------------------------------------------------------------------------
@@ -522,41 +586,40 @@ constexpr std::array<std::string_view, 6> kEfforts{"none",   "minimal", "low",
 
 enum class ReasoningAction { none, prompt, prompt_mode, forward };
 
-// Copies scalar parameters after checking their JSON type.
-struct Builder {
+// Checks a parameter's JSON type; the value to send, or nullptr when the parameter is unset.
+struct Checked {
   const Params& p;
-  json::object& body;
 
-  Result<void> number(Param param, std::string_view name) {
-    if (const json::value* v = p[param]) {
-      if (!is_number(*v)) return invalid_type(name, "a number", *v);
-      body.emplace(name, *v);
-    }
-    return {};
+  Result<const json::value*> number(Param param, std::string_view name) const {
+    const json::value* v = p[param];
+    if (v != nullptr && !is_number(*v)) return invalid_type(name, "a number", *v);
+    return v;
   }
-  Result<void> integer(Param param, std::string_view name, std::string_view out_name) {
-    if (const json::value* v = p[param]) {
-      auto i = as_integer(*v);
-      if (!i) return invalid_type(name, "an integer", *v);
-      body[out_name] = *i;
-    }
-    return {};
+  Result<std::optional<std::int64_t>> integer(Param param, std::string_view name) const {
+    const json::value* v = p[param];
+    if (v == nullptr) return std::optional<std::int64_t>();
+    auto i = as_integer(*v);
+    if (!i) return invalid_type(name, "an integer", *v);
+    return i;
   }
-  Result<void> boolean(Param param, std::string_view name) {
-    if (const json::value* v = p[param]) {
-      if (!v->is_bool()) return invalid_type(name, "a boolean", *v);
-      body.emplace(name, *v);
-    }
-    return {};
+  Result<const json::value*> boolean(Param param, std::string_view name) const {
+    const json::value* v = p[param];
+    if (v != nullptr && !v->is_bool()) return invalid_type(name, "a boolean", *v);
+    return v;
   }
-  Result<void> string(Param param, std::string_view name) {
-    if (const json::value* v = p[param]) {
-      if (!v->is_string()) return invalid_type(name, "a string", *v);
-      body.emplace(name, *v);
-    }
-    return {};
+  Result<const json::value*> string(Param param, std::string_view name) const {
+    const json::value* v = p[param];
+    if (v != nullptr && !v->is_string()) return invalid_type(name, "a string", *v);
+    return v;
   }
 };
+
+// A checked value written under `key` when set.
+void member(core::JsonWriter& w, std::string_view key, const json::value* v) {
+  if (v == nullptr) return;
+  w.key_text(key);
+  w.value(*v);
+}
 
 }  // namespace
 
@@ -608,31 +671,30 @@ Result<UpstreamRequest> MistralAdapter::chat_request(const json::object& request
     return detail::unsupported_params(internal::kProvider, unsupported, target.model);
   }
 
-  // Built in the request's storage: when the gateway parsed the request that is a bump
-  // allocator, so the body costs no heap allocation per value (it lives as long as the request).
-  const json::storage_ptr& sp = request.storage();
-  json::object body(sp);
-  body.reserve(24);
-  body.emplace("model", target.model);
-  auto messages = convert_messages(p[Param::messages], sp);
-  if (!messages) return std::move(messages).error();
-
-  // ---- reasoning: decided before the messages are final (it may add a system prompt) ----
+  // ---- reasoning: decided before the messages are written (it may add a system prompt); its
+  // errors are reported after the messages' ones, as they always were ----
   std::string_view effort;
+  std::optional<Error> reasoning_error;
+  bool thinking_on = false;
   if (const json::value* v = p[Param::reasoning_effort]) {
-    if (!v->is_string()) return invalid_type("reasoning_effort", "a string", *v);
-    effort = v->get_string();
-    if (std::find(kEfforts.begin(), kEfforts.end(), effort) == kEfforts.end()) {
-      return invalid_value("reasoning_effort",
-                           "Invalid value for 'reasoning_effort': '" + std::string(effort) +
-                               "' (expected none, minimal, low, medium, high or xhigh).");
+    if (!v->is_string()) {
+      reasoning_error = invalid_type("reasoning_effort", "a string", *v);
+    } else {
+      effort = v->get_string();
+      if (std::find(kEfforts.begin(), kEfforts.end(), effort) == kEfforts.end()) {
+        reasoning_error = invalid_value(
+            "reasoning_effort", "Invalid value for 'reasoning_effort': '" + std::string(effort) +
+                                    "' (expected none, minimal, low, medium, high or xhigh).");
+      }
     }
   }
-  bool thinking_on = false;
-  if (const json::value* v = p[Param::thinking]) {
-    if (!v->is_object()) return invalid_type("thinking", "an object", *v);
-    thinking_on =
-        core::get_string(v->get_object(), "type") == std::optional<std::string_view>("enabled");
+  if (const json::value* v = p[Param::thinking]; v != nullptr && !reasoning_error) {
+    if (!v->is_object()) {
+      reasoning_error = invalid_type("thinking", "an object", *v);
+    } else {
+      thinking_on =
+          core::get_string(v->get_object(), "type") == std::optional<std::string_view>("enabled");
+    }
   }
   const bool wants_reasoning = (!effort.empty() && effort != "none") || thinking_on;
   ReasoningAction action = ReasoningAction::none;
@@ -654,27 +716,49 @@ Result<UpstreamRequest> MistralAdapter::chat_request(const json::object& request
     case ReasoningMode::drop:
       break;
   }
+  std::string_view reasoning_prompt;
   if (action == ReasoningAction::prompt) {
-    add_reasoning_prompt(*messages, target.reasoning_prompt.empty()
-                                        ? kReasoningPrompt
-                                        : std::string_view(target.reasoning_prompt));
+    reasoning_prompt = target.reasoning_prompt.empty() ? kReasoningPrompt
+                                                       : std::string_view(target.reasoning_prompt);
   }
-  body.emplace("messages", std::move(*messages));
 
-  Builder b{p, body};
-  if (auto r = b.number(Param::temperature, "temperature"); !r) return std::move(r).error();
-  if (auto r = b.number(Param::top_p, "top_p"); !r) return std::move(r).error();
-  if (auto r = b.integer(Param::max_tokens, "max_tokens", "max_tokens"); !r)
+  // The body is written as text in one pass; an error anywhere discards it. Parameters that
+  // two request keys can set (max_tokens, random_seed, prompt_mode) are settled first and
+  // written once. Lists and objects that need converting go through objects built in the
+  // request's storage (a bump allocator when the gateway parsed it).
+  const json::storage_ptr& sp = request.storage();
+  core::JsonWriter w(256 + request.size() * 32);
+  w.begin_object();
+  w.key("model");
+  w.string(target.model);
+  w.key("messages");
+  if (auto r = write_messages(w, p[Param::messages], reasoning_prompt, sp); !r) {
     return std::move(r).error();
+  }
+  if (reasoning_error) return std::move(*reasoning_error);
+
+  const Checked c{p};
+  auto temperature = c.number(Param::temperature, "temperature");
+  if (!temperature) return std::move(temperature).error();
+  member(w, "temperature", *temperature);
+  auto top_p = c.number(Param::top_p, "top_p");
+  if (!top_p) return std::move(top_p).error();
+  member(w, "top_p", *top_p);
   // max_completion_tokens (OpenAI's newer name) wins over max_tokens, as in LiteLLM.
-  if (auto r = b.integer(Param::max_completion_tokens, "max_completion_tokens", "max_tokens"); !r) {
-    return std::move(r).error();
+  auto max_tokens = c.integer(Param::max_tokens, "max_tokens");
+  if (!max_tokens) return std::move(max_tokens).error();
+  auto max_completion = c.integer(Param::max_completion_tokens, "max_completion_tokens");
+  if (!max_completion) return std::move(max_completion).error();
+  if (auto n = *max_completion ? *max_completion : *max_tokens) {
+    w.key("max_tokens");
+    w.int64(*n);
   }
   bool stream = false;
   if (const json::value* v = p[Param::stream]) {
     if (!v->is_bool()) return invalid_type("stream", "a boolean", *v);
     stream = v->get_bool();
-    body.emplace("stream", stream);
+    w.key("stream");
+    w.boolean(stream);
   }
   // stream_options is never sent (Mistral answers 422 extra_forbidden); the stream decoder
   // honours include_usage itself.
@@ -691,50 +775,75 @@ Result<UpstreamRequest> MistralAdapter::chat_request(const json::object& request
     } else if (!v->is_string()) {
       return invalid_type("stop", "a string or an array of strings", *v);
     }
-    body.emplace("stop", *v);
+    member(w, "stop", v);
   }
   // seed is OpenAI's name for Mistral's random_seed; an explicit random_seed wins.
-  if (auto r = b.integer(Param::seed, "seed", "random_seed"); !r) return std::move(r).error();
-  if (auto r = b.integer(Param::random_seed, "random_seed", "random_seed"); !r)
-    return std::move(r).error();
+  auto seed = c.integer(Param::seed, "seed");
+  if (!seed) return std::move(seed).error();
+  auto random_seed = c.integer(Param::random_seed, "random_seed");
+  if (!random_seed) return std::move(random_seed).error();
+  if (auto n = *random_seed ? *random_seed : *seed) {
+    w.key("random_seed");
+    w.int64(*n);
+  }
   if (const json::value* v = p[Param::response_format]) {
     auto rf = convert_response_format(*v);
     if (!rf) return std::move(rf).error();
-    body.emplace("response_format", std::move(*rf));
+    member(w, "response_format", &*rf);
   }
   if (const json::value* v = p[Param::tools]) {
     auto tools = convert_tools(*v);
     if (!tools) return std::move(tools).error();
-    body.emplace("tools", std::move(*tools));
+    w.key("tools");
+    w.begin_array();
+    for (const auto& t : *tools)
+      w.value(t);
+    w.end_array();
   }
   if (const json::value* v = p[Param::tool_choice]) {
     auto tc = convert_tool_choice(*v);
     if (!tc) return std::move(tc).error();
-    body.emplace("tool_choice", std::move(*tc));
+    member(w, "tool_choice", &*tc);
   }
-  if (auto r = b.number(Param::presence_penalty, "presence_penalty"); !r)
-    return std::move(r).error();
-  if (auto r = b.number(Param::frequency_penalty, "frequency_penalty"); !r)
-    return std::move(r).error();
+  auto presence = c.number(Param::presence_penalty, "presence_penalty");
+  if (!presence) return std::move(presence).error();
+  member(w, "presence_penalty", *presence);
+  auto frequency = c.number(Param::frequency_penalty, "frequency_penalty");
+  if (!frequency) return std::move(frequency).error();
+  member(w, "frequency_penalty", *frequency);
   if (const json::value* v = p[Param::n]) {
     auto n = as_integer(*v);
     if (!n) return invalid_type("n", "an integer", *v);
     if (*n < 1) return invalid_value("n", "Invalid value for 'n': must be at least 1.");
-    body.emplace("n", *n);
+    w.key("n");
+    w.int64(*n);
   }
   if (const json::value* v = p[Param::prediction]) {
     auto pred = convert_prediction(*v);
     if (!pred) return std::move(pred).error();
-    body.emplace("prediction", std::move(*pred));
+    member(w, "prediction", &*pred);
   }
-  if (auto r = b.boolean(Param::parallel_tool_calls, "parallel_tool_calls"); !r)
-    return std::move(r).error();
-  if (auto r = b.boolean(Param::safe_prompt, "safe_prompt"); !r) return std::move(r).error();
-  if (auto r = b.string(Param::prompt_cache_key, "prompt_cache_key"); !r)
-    return std::move(r).error();
-  if (auto r = b.string(Param::prompt_mode, "prompt_mode"); !r) return std::move(r).error();
-  if (action == ReasoningAction::prompt_mode) body["prompt_mode"] = "reasoning";
-  if (action == ReasoningAction::forward) body.emplace("reasoning_effort", effort);
+  auto parallel = c.boolean(Param::parallel_tool_calls, "parallel_tool_calls");
+  if (!parallel) return std::move(parallel).error();
+  member(w, "parallel_tool_calls", *parallel);
+  auto safe_prompt = c.boolean(Param::safe_prompt, "safe_prompt");
+  if (!safe_prompt) return std::move(safe_prompt).error();
+  member(w, "safe_prompt", *safe_prompt);
+  auto cache_key = c.string(Param::prompt_cache_key, "prompt_cache_key");
+  if (!cache_key) return std::move(cache_key).error();
+  member(w, "prompt_cache_key", *cache_key);
+  auto prompt_mode = c.string(Param::prompt_mode, "prompt_mode");
+  if (!prompt_mode) return std::move(prompt_mode).error();
+  if (action == ReasoningAction::prompt_mode) {
+    w.key("prompt_mode");
+    w.string("reasoning");
+  } else {
+    member(w, "prompt_mode", *prompt_mode);
+  }
+  if (action == ReasoningAction::forward) {
+    w.key("reasoning_effort");
+    w.string(effort);
+  }
   if (const json::value* v = p[Param::guardrails]) {
     // LiteLLM's proxy takes `guardrails` as a list of its own guardrail names (strings): those
     // are proxy bookkeeping. Mistral's are objects.
@@ -742,14 +851,15 @@ Result<UpstreamRequest> MistralAdapter::chat_request(const json::object& request
     const auto& g = v->get_array();
     if (!g.empty() &&
         std::all_of(g.begin(), g.end(), [](const json::value& x) { return x.is_object(); })) {
-      body.emplace("guardrails", *v);
+      member(w, "guardrails", v);
     }
   }
   if (const json::value* v = p[Param::service_tier]) {
     if (!v->is_string()) return invalid_type("service_tier", "a string", *v);
     std::string_view tier = v->get_string();
     if (tier == "auto" || tier == "standard_only") {
-      body.emplace("service_tier", tier);
+      w.key("service_tier");
+      w.string(tier);
     } else if (!target.drop_params) {
       // OpenAI's tiers (default, flex, priority, scale) have no Mistral equivalent.
       std::array<std::string_view, 1> names{"service_tier"};
@@ -757,15 +867,12 @@ Result<UpstreamRequest> MistralAdapter::chat_request(const json::object& request
     }
   }
   // `user` and `metadata` are LiteLLM proxy bookkeeping, never forwarded.
+  w.end_object();
 
   UpstreamRequest up;
+  up.body = std::move(w).take();
   up.url = detail::join_url(normalize_api_base(target.api_base), "/chat/completions");
   up.headers = internal::request_headers(target, stream);
-  up.body.reserve(512);
-  {
-    core::JsonWriter w(up.body);
-    w.value(body);
-  }
   return up;
 }
 

@@ -131,57 +131,55 @@ Result<ChatAnswer> MistralAdapter::chat_answer(std::string_view body, const json
 
   ChatAnswer answer;
   // The answer is about as long as Mistral's: one allocation in the common case.
-  answer.body.reserve(body.size() + 128);
-  {
-    core::JsonWriter w(answer.body);
-    w.begin_object();
-    w.key("id");
-    w.string(core::get_string(in, "id").value_or("chatcmpl-mistral"));
-    w.key("object");
-    w.string("chat.completion");
-    w.key("created");
-    w.int64(core::get_int(in, "created").value_or(0));
-    w.key("model");
-    w.string(core::get_string(in, "model").value_or(target.model));
-    w.key("choices");
-    w.begin_array();
-    std::vector<const json::object*> parts;
-    for (std::size_t i = 0; i < choices.size(); ++i) {
-      if (!choices[i].is_object()) continue;
-      const auto& c = choices[i].get_object();
-      std::string_view finish = core::get_string(c, "finish_reason").value_or("stop");
-      if (finish == "error") {
-        return detail::bad_answer(origin, "the model stopped with finish_reason 'error'", body);
-      }
-      parts.clear();
-      if (const json::object* m = core::get_object(c, "message")) {
-        parts.push_back(m);
-      } else if (const json::array* ms = core::get_array(c, "messages")) {
-        for (const auto& piece : *ms) {
-          if (piece.is_object()) parts.push_back(&piece.get_object());
-        }
-      }
-      w.begin_object();
-      w.key("index");
-      w.int64(core::get_int(c, "index").value_or(static_cast<std::int64_t>(i)));
-      w.key("message");
-      const bool tools = write_message(w, parts);
-      finish = internal::openai_finish_reason(finish);
-      if (finish == "stop" && tools) finish = "tool_calls";
-      w.key("finish_reason");
-      w.string(finish);
-      w.end_object();
+  core::JsonWriter w(body.size() + 128);
+  w.begin_object();
+  w.key("id");
+  w.string(core::get_string(in, "id").value_or("chatcmpl-mistral"));
+  w.key("object");
+  w.string("chat.completion");
+  w.key("created");
+  w.int64(core::get_int(in, "created").value_or(0));
+  w.key("model");
+  w.string(core::get_string(in, "model").value_or(target.model));
+  w.key("choices");
+  w.begin_array();
+  std::vector<const json::object*> parts;
+  for (std::size_t i = 0; i < choices.size(); ++i) {
+    if (!choices[i].is_object()) continue;
+    const auto& c = choices[i].get_object();
+    std::string_view finish = core::get_string(c, "finish_reason").value_or("stop");
+    if (finish == "error") {
+      return detail::bad_answer(origin, "the model stopped with finish_reason 'error'", body);
     }
-    w.end_array();
-    static const json::object kNoUsage;
-    const json::object* usage = core::get_object(in, "usage");
-    w.key("usage");
-    const auto counts = detail::write_openai_usage(w, usage != nullptr ? *usage : kNoUsage);
+    parts.clear();
+    if (const json::object* m = core::get_object(c, "message")) {
+      parts.push_back(m);
+    } else if (const json::array* ms = core::get_array(c, "messages")) {
+      for (const auto& piece : *ms) {
+        if (piece.is_object()) parts.push_back(&piece.get_object());
+      }
+    }
+    w.begin_object();
+    w.key("index");
+    w.int64(core::get_int(c, "index").value_or(static_cast<std::int64_t>(i)));
+    w.key("message");
+    const bool tools = write_message(w, parts);
+    finish = internal::openai_finish_reason(finish);
+    if (finish == "stop" && tools) finish = "tool_calls";
+    w.key("finish_reason");
+    w.string(finish);
     w.end_object();
-    answer.prompt_tokens = counts.prompt;
-    answer.completion_tokens = counts.completion;
-    answer.total_tokens = counts.total;
   }
+  w.end_array();
+  static const json::object kNoUsage;
+  const json::object* usage = core::get_object(in, "usage");
+  w.key("usage");
+  const auto counts = detail::write_openai_usage(w, usage != nullptr ? *usage : kNoUsage);
+  w.end_object();
+  answer.body = std::move(w).take();
+  answer.prompt_tokens = counts.prompt;
+  answer.completion_tokens = counts.completion;
+  answer.total_tokens = counts.total;
   return answer;
 }
 

@@ -281,10 +281,9 @@ Result<ChatAnswer> OpenAICompatibleAdapter::chat_answer(std::string_view body,
     }
   }
   ChatAnswer answer;
-  {
-    core::JsonWriter w(answer.body);
-    w.value(out);
-  }
+  core::JsonWriter w(body.size() + 128);
+  w.value(out);
+  answer.body = std::move(w).take();
   // The counts only: the usage object itself is already OpenAI's.
   static const json::object kNoUsage;
   const json::object* usage = core::get_object(out, "usage");

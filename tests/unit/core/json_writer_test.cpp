@@ -16,46 +16,39 @@ namespace {
 namespace json = boost::json;
 
 std::string write(const json::value& v) {
-  std::string out;
-  {
-    JsonWriter w(out);
-    w.value(v);
-  }
-  return out;
+  JsonWriter w(4);  // small: values longer than this grow the buffer
+  w.value(v);
+  return std::move(w).take();
 }
 
 TEST(JsonWriter, WritesStructureWithCommasWhereTheyBelong) {
-  std::string out;
-  {
-    JsonWriter w(out);
-    w.begin_object();
-    w.key("a");
-    w.int64(-1);
-    w.key("b");
-    w.begin_array();
-    w.begin_object();
-    w.end_object();
-    w.begin_array();
-    w.end_array();
-    w.null();
-    w.boolean(true);
-    w.boolean(false);
-    w.uint64(18446744073709551615ULL);
-    w.end_array();
-    w.key_text("c\"d");
-    w.string("e");
-    w.end_object();
-  }
+  JsonWriter w;
+  w.begin_object();
+  w.key("a");
+  w.int64(-1);
+  w.key("b");
+  w.begin_array();
+  w.begin_object();
+  w.end_object();
+  w.begin_array();
+  w.end_array();
+  w.null();
+  w.boolean(true);
+  w.boolean(false);
+  w.uint64(18446744073709551615ULL);
+  w.end_array();
+  w.key_text("c\"d");
+  w.string("e");
+  w.end_object();
+  const std::string out = std::move(w).take();
   EXPECT_EQ(out, R"({"a":-1,"b":[{},[],null,true,false,18446744073709551615],"c\"d":"e"})");
 }
 
 TEST(JsonWriter, EscapesWhatJsonRequiresAndPassesUtf8Through) {
-  std::string out;
-  {
-    JsonWriter w(out);
-    w.string(std::string("q\" b\\ n\n t\t r\r b\b f\f nul") + std::string(1, '\0') +
-             "\x01\x1f\x7f/ é 😀");
-  }
+  JsonWriter w;
+  w.string(std::string("q\" b\\ n\n t\t r\r b\b f\f nul") + std::string(1, '\0') +
+           "\x01\x1f\x7f/ é 😀");
+  const std::string out = std::move(w).take();
   EXPECT_EQ(out, "\"q\\\" b\\\\ n\\n t\\t r\\r b\\b f\\f nul\\u0000\\u0001\\u001f\x7f/ é 😀\"");
 }
 
@@ -105,15 +98,12 @@ TEST(JsonWriter, NumbersReadBackAsTheSameValue) {
 }
 
 TEST(JsonWriter, NonFiniteNumbersAreNull) {
-  std::string out;
-  {
-    JsonWriter w(out);
-    w.begin_array();
-    w.number(std::nan(""));
-    w.number(std::numeric_limits<double>::infinity());
-    w.end_array();
-  }
-  EXPECT_EQ(out, "[null,null]");
+  JsonWriter w;
+  w.begin_array();
+  w.number(std::nan(""));
+  w.number(std::numeric_limits<double>::infinity());
+  w.end_array();
+  EXPECT_EQ(std::move(w).take(), "[null,null]");
 }
 
 TEST(JsonWriter, CopiesAWholeDocumentFaithfully) {
@@ -124,14 +114,12 @@ TEST(JsonWriter, CopiesAWholeDocumentFaithfully) {
 }
 
 TEST(JsonWriter, AppendsToWhatTheStringAlreadyHolds) {
-  std::string out = "data: ";
-  {
-    JsonWriter w(out);
-    w.begin_object();
-    w.key("a");
-    w.string("b");
-    w.end_object();
-  }
+  JsonWriter w(0, "data: ");
+  w.begin_object();
+  w.key("a");
+  w.string("b");
+  w.end_object();
+  std::string out = std::move(w).take();
   out += "\n\n";
   EXPECT_EQ(out, "data: {\"a\":\"b\"}\n\n");
 }

@@ -284,5 +284,70 @@ TEST(MistralChatRequest, ReasoningPromptGoesIntoASystemMessageWithContentParts) 
   EXPECT_FALSE(body.contains("reasoning_effort"));
 }
 
+// The body is written in one pass, so parameters that two request keys set are settled before
+// they are written: each must appear once, with the winner's value.
+TEST(MistralChatRequest, WritesEachRenamedParameterOnceWithTheWinningValue) {
+  auto up = adapter().chat_request(
+      request_with(R"({"seed":1,"random_seed":2,"max_tokens":3,"max_completion_tokens":4})"),
+      testing::mistral_target());
+  ASSERT_TRUE(up.ok()) << up.error().message;
+  // Boost.JSON keeps the last of duplicate keys: count in the text, not in the parsed object.
+  auto count = [&](std::string_view key) {
+    std::size_t n = 0;
+    for (auto at = up->body.find(key); at != std::string::npos; at = up->body.find(key, at + 1))
+      ++n;
+    return n;
+  };
+  EXPECT_EQ(count("\"random_seed\""), 1U) << up->body;
+  EXPECT_EQ(count("\"max_tokens\""), 1U) << up->body;
+  const auto body = testing::parse_object(up->body);
+  EXPECT_EQ(body.at("random_seed"), 2);
+  EXPECT_EQ(body.at("max_tokens"), 4);
+}
+
+TEST(MistralChatRequest, ReasoningModeOverridesTheCallersPromptModeOnce) {
+  Target t = testing::mistral_target();
+  t.reasoning = ReasoningMode::prompt_mode;
+  auto up = adapter().chat_request(
+      request_with(R"({"reasoning_effort":"high","prompt_mode":"other"})"), t);
+  ASSERT_TRUE(up.ok()) << up.error().message;
+  EXPECT_EQ(up->body.find("\"prompt_mode\""), up->body.rfind("\"prompt_mode\"")) << up->body;
+  EXPECT_EQ(testing::parse_object(up->body).at("prompt_mode"), "reasoning");
+}
+
+// Which mistake is reported first is what a user fixing a request sees: the messages' one, then
+// reasoning_effort's, then the scalar parameters' in their order.
+TEST(MistralChatRequest, ReportsTheMessagesErrorBeforeTheReasoningOne) {
+  auto up =
+      adapter().chat_request(request_with(R"({"reasoning_effort":"extreme","temperature":"hot",
+          "messages":[{"role":"robot","content":"Hi"}]})"),
+                             testing::mistral_target());
+  ASSERT_FALSE(up.ok());
+  EXPECT_EQ(up.error().param, "messages[0].role");
+  auto effort =
+      adapter().chat_request(request_with(R"({"reasoning_effort":"extreme","temperature":"hot"})"),
+                             testing::mistral_target());
+  ASSERT_FALSE(effort.ok());
+  EXPECT_EQ(effort.error().param, "reasoning_effort");
+}
+
+// A developer message is a system message (the prompt goes into it), and an empty assistant
+// message dropped before it does not move where the prompt goes.
+TEST(MistralChatRequest, ReasoningPromptGoesIntoTheFirstDeveloperMessage) {
+  Target t = testing::mistral_target();
+  t.model = "magistral-small-latest";
+  auto body = sent_body(request_with(R"({"reasoning_effort":"low","messages":[
+      {"role":"assistant","content":""},{"role":"user","content":"Hi"},
+      {"role":"developer","content":"Be brief"},{"role":"system","content":"Second"}]})"),
+                        t);
+  const auto& messages = body.at("messages").as_array();
+  ASSERT_EQ(messages.size(), 3U) << json::serialize(body);
+  EXPECT_EQ(messages[0].at("role"), "user");
+  EXPECT_EQ(messages[1].at("role"), "system");
+  EXPECT_EQ(messages[1].at("content").as_string(),
+            std::string(mistral::kReasoningPrompt) + "\n\nBe brief");
+  EXPECT_EQ(messages[2].at("content"), "Second");
+}
+
 }  // namespace
 }  // namespace litellm::providers

@@ -78,17 +78,20 @@ void write_head(std::string& out, const boost::beast::http::request_header<Field
 /// loop runs only when one of them finds something.
 inline void append_field(std::string& out, std::string_view name, std::string_view value) {
   const std::size_t from = out.size();
-  out.append(name.data(), name.size());
-  out += ": ";
-  out.append(value.data(), value.size());
+  const std::size_t n = name.size() + 2 + value.size();
+  out.resize(from + n + 2);  // one size check for the whole line, not one per piece
   char* const first = out.data() + from;
-  const std::size_t n = out.size() - from;
+  std::memcpy(first, name.data(), name.size());
+  first[name.size()] = ':';
+  first[name.size() + 1] = ' ';
+  std::memcpy(first + name.size() + 2, value.data(), value.size());
   if (std::memchr(first, '\r', n) != nullptr || std::memchr(first, '\n', n) != nullptr) {
     for (char* p = first; p != first + n; ++p) {
       if (*p == '\r' || *p == '\n') *p = ' ';
     }
   }
-  out += "\r\n";
+  first[n] = '\r';
+  first[n + 1] = '\n';
 }
 
 /// Inserts pre-rendered field lines at the end of a head written by write_head.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <deque>
 #include <limits>
 
@@ -44,17 +45,24 @@ std::string pass_through_fields(const http::Fields& f) {
   for (const auto& h : f) {
     if (h.name() != boost::beast::http::field::unknown) continue;
     const std::string_view name = h.name_string();
-    if (name.size() <= kPrefix.size() ||
+    if (name.size() <= kPrefix.size() || (name[0] | 0x20) != 'x' ||
         !boost::beast::iequals(name.substr(0, kPrefix.size()), kPrefix))
       continue;
+    // Written as it is: Beast's parser never yields a CR or LF in a field (a folded line
+    // becomes a space), so unlike http::append_field there is nothing to neutralise.
+    const std::string_view value = h.value();
     if (out.empty()) out.reserve(512);
     const std::size_t at = out.size();
-    http::append_field(out, name, h.value());
-    // Only capitals are written: servers usually send these names lower-cased already.
-    char* const first = out.data() + at;
-    for (char* p = first; p != first + name.size(); ++p) {
-      if (*p >= 'A' && *p <= 'Z') *p = static_cast<char>(*p + 32);
-    }
+    out.resize(at + name.size() + value.size() + 4);
+    char* p = out.data() + at;
+    for (const char c : name)
+      *p++ = c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
+    *p++ = ':';
+    *p++ = ' ';
+    std::memcpy(p, value.data(), value.size());
+    p += value.size();
+    *p++ = '\r';
+    *p = '\n';
   }
   return out;
 }

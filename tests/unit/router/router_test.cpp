@@ -359,6 +359,30 @@ TEST_F(RouterTest, CostComesFromRegistryPrices) {
   EXPECT_DOUBLE_EQ(res->cost, 10 * 6e-08 + 5 * 1.8e-07);
 }
 
+// What the gateway sends on: the answer's OpenAI text and the upstream's rate-limit fields
+// (lower-cased, as LiteLLM's proxy forwards them), nothing else of the upstream's head.
+TEST_F(RouterTest, AnswersWithOpenAITextAndTheUpstreamsRateLimitFields) {
+  ScriptedUpstream up;
+  Reply reply;
+  reply.headers = {{"X-RateLimit-Remaining-Requests", "41"},
+                   {"x-ratelimit-limit-tokens", "1000"},
+                   {"X-Other", "not forwarded"},
+                   {"x-ratelimit-", "a bare prefix is not a rate-limit field"}};
+  reply.pieces = {testing::mistral_chat_body("hi there")};
+  up.push(reply);
+  RouterConfig c;
+  c.deployments.push_back(deployment("g", up));
+  Router r(c, clock_, core::DefaultRng::instance(), sleeper_);
+  auto res = chat(r, chat_request("g"));
+  ASSERT_TRUE(res.ok()) << res.error().message;
+  EXPECT_EQ(res->upstream_fields,
+            "x-ratelimit-remaining-requests: 41\r\nx-ratelimit-limit-tokens: 1000\r\n");
+  const json::value body = json::parse(res->body);
+  EXPECT_EQ(body.at("object"), "chat.completion");
+  EXPECT_EQ(body.at("choices").at(0).at("message").at("content"), "hi there");
+  EXPECT_EQ(body.at("usage").at("total_tokens"), 15);
+}
+
 class CollectingSink final : public StreamSink {
  public:
   asio::awaitable<bool> on_chunk(const Deployment&, std::string_view,

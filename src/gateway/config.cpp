@@ -23,6 +23,7 @@
 #include <set>
 #include <span>
 
+#include "core/ascii.hpp"
 #include "core/env.hpp"
 #include "gateway/config_keys.hpp"
 #include "litellm/models.hpp"
@@ -59,13 +60,6 @@ std::string shown(std::string_view v) {
   }
   if (v.size() > kMaxQuotedValue) out += "...";
   return out + "'";
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 std::string_view trim(std::string_view s) {
@@ -681,7 +675,7 @@ class Loader {
       if (*t == "0" || *t == "1") return *t == "1";
     } else {
       // pydantic's lax bool for strings.
-      const std::string v = lower(trim(*t));
+      const std::string v = core::ascii_lower(trim(*t));
       if (v == "true" || v == "yes" || v == "on" || v == "1" || v == "t" || v == "y") return true;
       if (v == "false" || v == "no" || v == "off" || v == "0" || v == "f" || v == "n") {
         return false;
@@ -1130,12 +1124,13 @@ class Loader {
     const std::string& m = d.model;
     const auto slash = m.find('/');
     if (custom_provider && !custom_provider->empty()) {
-      d.provider = lower(*custom_provider);
-      d.upstream_model = (slash != std::string::npos && lower(m.substr(0, slash)) == d.provider)
-                             ? m.substr(slash + 1)
-                             : m;
+      d.provider = core::ascii_lower(*custom_provider);
+      d.upstream_model =
+          (slash != std::string::npos && core::ascii_lower(m.substr(0, slash)) == d.provider)
+              ? m.substr(slash + 1)
+              : m;
     } else if (slash != std::string::npos && slash > 0) {
-      d.provider = lower(m.substr(0, slash));
+      d.provider = core::ascii_lower(m.substr(0, slash));
       d.upstream_model = m.substr(slash + 1);
     } else {
       d.upstream_model = m;

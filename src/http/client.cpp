@@ -42,6 +42,7 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/url/parse.hpp>
 
+#include "core/ascii.hpp"
 #include "core/env.hpp"
 #include "http/client_detail.hpp"
 #include "http/head.hpp"
@@ -90,13 +91,6 @@ namespace {
 
 Error bad_url(std::string message) {
   return Error::make(ErrorKind::bad_request, std::move(message));
-}
-
-std::string to_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 bool valid_host_name(std::string_view host) {
@@ -229,7 +223,7 @@ Result<Target> parse_target(std::string_view url) {
   }
   switch (u.host_type()) {
     case boost::urls::host_type::name:
-      t.host = to_lower(u.host_name());
+      t.host = core::ascii_lower(u.host_name());
       if (!valid_host_name(t.host)) return bad_url("invalid host name in URL");
       break;
     case boost::urls::host_type::ipv4:
@@ -271,7 +265,7 @@ ProxyEnv proxy_env_from_environment() {
 }
 
 bool is_loopback_host(std::string_view host) {
-  const std::string h = to_lower(host);
+  const std::string h = core::ascii_lower(host);
   if (h == "localhost" || h.ends_with(".localhost")) return true;
   boost::system::error_code ec;
   const auto a = asio::ip::make_address(h, ec);
@@ -283,7 +277,7 @@ bool no_proxy_matches(std::string_view no_proxy, const Target& target) {
   while (pos < no_proxy.size()) {
     std::size_t end = no_proxy.find_first_of(", \t", pos);
     if (end == std::string_view::npos) end = no_proxy.size();
-    const std::string entry = to_lower(no_proxy.substr(pos, end - pos));
+    const std::string entry = core::ascii_lower(no_proxy.substr(pos, end - pos));
     pos = end + 1;
     if (!entry.empty() && entry_matches(entry, target)) return true;
   }

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "core/ascii.hpp"
 #include "core/json.hpp"
 #include "core/json_writer.hpp"
 #include "providers/adapter.hpp"
@@ -41,14 +42,6 @@ std::string capped(std::string_view s) {
     --n;
   std::string out(s.substr(0, n));
   out += "...";
-  return out;
-}
-
-std::string ascii_lower(std::string_view s) {
-  std::string out(s.substr(0, 4 * kMaxMessageBytes));
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
   return out;
 }
 
@@ -244,7 +237,8 @@ Classified classify(unsigned status, const ErrorBodyInfo& info, std::string_view
 Error build_error(unsigned status, const ErrorBodyInfo& info, std::string message_text,
                   std::string_view provider, std::string_view exception_name,
                   std::string_view model) {
-  const std::string lower = ascii_lower(message_text);
+  const std::string lower =
+      core::ascii_lower(std::string_view(message_text).substr(0, 4 * kMaxMessageBytes));
   Classified c = classify(status, info, lower);
   Error e;
   e.kind = c.kind;

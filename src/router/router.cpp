@@ -13,6 +13,7 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/container/small_vector.hpp>
 
+#include "core/ascii.hpp"
 #include "core/env.hpp"
 #include "core/json.hpp"
 #include "http/head.hpp"
@@ -45,9 +46,7 @@ std::string pass_through_fields(const http::Fields& f) {
   for (const auto& h : f) {
     if (h.name() != boost::beast::http::field::unknown) continue;
     const std::string_view name = h.name_string();
-    if (name.size() <= kPrefix.size() || (name[0] | 0x20) != 'x' ||
-        !boost::beast::iequals(name.substr(0, kPrefix.size()), kPrefix))
-      continue;
+    if (name.size() <= kPrefix.size() || !core::starts_with_icase(name, kPrefix)) continue;
     // Written as it is: Beast's parser never yields a CR or LF in a field (a folded line
     // becomes a space), so unlike http::append_field there is nothing to neutralise.
     const std::string_view value = h.value();
@@ -55,8 +54,9 @@ std::string pass_through_fields(const http::Fields& f) {
     const std::size_t at = out.size();
     out.resize(at + name.size() + value.size() + 4);
     char* p = out.data() + at;
-    for (const char c : name)
-      *p++ = c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
+    std::memcpy(p, name.data(), name.size());
+    core::ascii_lower(p, name.size());
+    p += name.size();
     *p++ = ':';
     *p++ = ' ';
     std::memcpy(p, value.data(), value.size());

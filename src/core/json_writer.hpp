@@ -57,6 +57,8 @@ class JsonWriter {
   void number(double v);
   void boolean(bool v) { v ? raw_value("true", 4) : raw_value("false", 5); }
   void null() { raw_value("null", 4); }
+  /// A value already written as JSON text (by another JsonWriter): copied as it is.
+  void raw(std::string_view json_text) { raw_value(json_text.data(), json_text.size()); }
   /// A whole Boost.JSON value (a piece of the input passed through).
   void value(const boost::json::value& v);
   void value(const boost::json::object& o);

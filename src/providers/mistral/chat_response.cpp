@@ -123,6 +123,13 @@ bool write_message(core::JsonWriter& w, const std::vector<const json::object*>& 
 
 Result<ChatAnswer> MistralAdapter::chat_answer(std::string_view body, const json::object& request,
                                                const Target& target) const {
+  if (auto fast = internal::chat_answer_fast(body, target)) return std::move(*fast);
+  return internal::chat_answer_document(body, request, target);
+}
+
+Result<ChatAnswer> internal::chat_answer_document(std::string_view body,
+                                                  const json::object& request,
+                                                  const Target& target) {
   const detail::Origin origin{internal::kProvider, internal::kExceptionName, target.model};
   auto parsed = detail::parse_answer(body, "choices", "chat", origin, request);
   if (!parsed) return std::move(parsed).error();

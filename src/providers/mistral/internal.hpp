@@ -1,6 +1,7 @@
 // Pieces shared by the Mistral adapter's translation units.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -28,6 +29,15 @@ struct SplitContent {
 };
 void split_content_list(const json::array& chunks, std::string_view thinking_sep,
                         SplitContent& out);
+
+/// The common chat answer (plain text choices and usage) converted without building a document
+/// (chat_answer_fast.cpp); nullopt for anything else, which the document path then converts
+/// (or reports). Where both accept an answer they write the same text.
+std::optional<ChatAnswer> chat_answer_fast(std::string_view body, const Target& target);
+/// The document path alone (chat_response.cpp): what MistralAdapter::chat_answer does when the
+/// fast path declines.
+Result<ChatAnswer> chat_answer_document(std::string_view body, const json::object& request,
+                                        const Target& target);
 
 /// Mistral's finish_reason -> OpenAI's ("model_length" -> "length"). "error" is the caller's.
 std::string_view openai_finish_reason(std::string_view mistral) noexcept;

@@ -1,0 +1,533 @@
+// The usual Mistral chat answer -> OpenAI text, read with Boost.JSON's event parser instead of
+// into a document.
+//
+// Almost every answer is one or more choices with a plain text message and a usage object.
+// Building a document of it cost more than everything else done with it; reading it as events
+// costs the tokenising only. Anything else (tool calls, content lists, <think> text, the
+// `messages` form, error objects, a repeated key, numbers written as floats, a JSON error)
+// makes this reader give up, and the document path (chat_response.cpp) answers, so there is
+// one meaning of every answer. The two paths write the same text for what both accept; the unit
+// tests and the fuzz target hold them to that.
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/json/basic_parser_impl.hpp>
+
+#include "core/json_writer.hpp"
+#include "providers/mistral/internal.hpp"
+
+namespace litellm::providers::mistral::internal {
+namespace {
+
+namespace json = boost::json;
+using json::error_code;
+using json::string_view;
+
+// The members this reader understands, per object; every other member is skipped.
+enum class Field : std::uint8_t {
+  other,
+  // answer
+  id,
+  object,
+  created,
+  model,
+  choices,
+  usage,
+  // choice
+  index,
+  finish_reason,
+  message,
+  messages,
+  // message
+  content,
+  tool_calls,
+  // usage
+  prompt_tokens,
+  completion_tokens,
+  total_tokens,
+  num_cached_tokens,
+  prompt_details,
+  completion_details,
+};
+
+enum class Ctx : std::uint8_t { answer, choices, choice, message, usage, details, tool_calls };
+
+// A string of the answer: a view of the body when it was written there without escapes (the
+// parser then hands over the body's own bytes), else an unescaped copy. No allocation for the
+// usual id, model and text.
+class Text {
+ public:
+  void set(std::string_view s, std::string_view body) {
+    if (s.data() >= body.data() && s.data() + s.size() <= body.data() + body.size()) {
+      view_ = s;
+      owned_ = false;
+    } else {
+      own_.assign(s);
+      owned_ = true;
+    }
+  }
+  std::string_view get() const noexcept { return owned_ ? std::string_view(own_) : view_; }
+
+ private:
+  std::string_view view_;
+  std::string own_;
+  bool owned_ = false;
+};
+
+struct Choice {
+  std::optional<std::int64_t> index;
+  std::optional<Text> finish;   // nullopt: "stop"
+  std::optional<Text> content;  // nullopt: null
+  std::uint32_t seen = 0;
+  std::uint32_t message_seen = 0;
+};
+
+class Reader {
+ public:
+  explicit Reader(std::string_view body) : body_(body) {}
+
+  static constexpr std::size_t max_array_size = static_cast<std::size_t>(-1);
+  static constexpr std::size_t max_object_size = static_cast<std::size_t>(-1);
+  static constexpr std::size_t max_string_size = static_cast<std::size_t>(-1);
+  static constexpr std::size_t max_key_size = static_cast<std::size_t>(-1);
+
+  bool on_document_begin(error_code&) { return true; }
+  bool on_document_end(error_code&) { return true; }
+
+  bool on_object_begin(error_code& ec) {
+    if (skipping_ > 0) return ++skipping_, true;
+    if (depth_ == 0) return push(Ctx::answer, ec);
+    const Field f = take_field();
+    switch (top()) {
+      case Ctx::answer:
+        if (f == Field::usage) return push(Ctx::usage, ec);
+        if (f == Field::choices) return give_up(ec);
+        return skip();
+      case Ctx::choices:
+        choices_.emplace_back();
+        return push(Ctx::choice, ec);
+      case Ctx::choice:
+        if (f == Field::message) return push(Ctx::message, ec);
+        if (f == Field::messages) return give_up(ec);
+        return skip();
+      case Ctx::usage:
+        if (f == Field::prompt_details || f == Field::completion_details) {
+          details_ = f;
+          details_keys_.clear();
+          details_writer_.emplace(32);
+          details_writer_->begin_object();
+          return push(Ctx::details, ec);
+        }
+        return skip();
+      case Ctx::message:
+        // An object as content or tool_calls means nothing to the document path either.
+        return skip();
+      case Ctx::details:     // nested details: beyond this reader
+      case Ctx::tool_calls:  // a tool call
+        return give_up(ec);
+    }
+    return give_up(ec);
+  }
+
+  bool on_object_end(std::size_t, error_code&) {
+    if (skipping_ > 0) return --skipping_, true;
+    if (top() == Ctx::details) finish_details();
+    --depth_;
+    return true;
+  }
+
+  bool on_array_begin(error_code& ec) {
+    if (skipping_ > 0) return ++skipping_, true;
+    if (depth_ == 0) return give_up(ec);
+    const Field f = take_field();
+    if (top() == Ctx::answer && f == Field::choices) {
+      if (has_choices_) return give_up(ec);
+      has_choices_ = true;
+      return push(Ctx::choices, ec);
+    }
+    if (top() == Ctx::message && f == Field::tool_calls) return push(Ctx::tool_calls, ec);
+    // Content lists, the `messages` form, nested arrays in details: the document path's.
+    if (top() == Ctx::message && f == Field::content) return give_up(ec);
+    if (top() == Ctx::choice && f == Field::messages) return give_up(ec);
+    if (top() == Ctx::choices || top() == Ctx::details || top() == Ctx::tool_calls) {
+      return give_up(ec);
+    }
+    return skip();
+  }
+
+  bool on_array_end(std::size_t, error_code&) {
+    if (skipping_ > 0) return --skipping_, true;
+    --depth_;
+    return true;
+  }
+
+  bool on_key_part(string_view s, std::size_t, error_code&) {
+    if (skipping_ > 0) return true;
+    part_.append(s.data(), s.size());
+    return true;
+  }
+
+  bool on_key(string_view s, std::size_t n, error_code& ec) {
+    if (skipping_ > 0) return true;
+    std::string_view key(s.data(), s.size());
+    if (n != s.size()) {
+      part_.append(s.data(), s.size());
+      key = part_;
+    }
+    const bool ok = on_whole_key(key, ec);
+    part_.clear();
+    return ok;
+  }
+
+  bool on_string_part(string_view s, std::size_t, error_code&) {
+    if (skipping_ > 0) return true;
+    part_.append(s.data(), s.size());
+    return true;
+  }
+
+  bool on_string(string_view s, std::size_t n, error_code& ec) {
+    if (skipping_ > 0) return true;
+    if (!in_container(ec)) return false;
+    std::string_view text(s.data(), s.size());
+    if (n != s.size()) {
+      part_.append(s.data(), s.size());
+      text = part_;
+    }
+    const bool ok = on_whole_string(text, ec);
+    part_.clear();
+    return ok;
+  }
+
+  bool on_number_part(string_view, error_code&) { return true; }
+
+  bool on_int64(std::int64_t v, string_view, error_code& ec) {
+    if (skipping_ > 0) return true;
+    if (!in_container(ec)) return false;
+    return on_integer(v, ec);
+  }
+  // Above INT64_MAX: the document path's integer getters say "absent".
+  bool on_uint64(std::uint64_t v, string_view, error_code& ec) {
+    if (skipping_ > 0) return true;
+    if (!in_container(ec)) return false;
+    if (top() == Ctx::details) return details_writer_->uint64(v), true;
+    return on_absent(ec);
+  }
+  // A float where a count is expected is read by the document path's rules (3.0 counts as 3).
+  bool on_double(double v, string_view, error_code& ec) {
+    if (skipping_ > 0) return true;
+    if (!in_container(ec)) return false;
+    if (top() == Ctx::details) return details_writer_->number(v), true;
+    if (top() == Ctx::choices || top() == Ctx::tool_calls) return give_up(ec);
+    if (take_field() == Field::other) return true;
+    return give_up(ec);
+  }
+  bool on_bool(bool v, error_code& ec) {
+    if (skipping_ > 0) return true;
+    if (!in_container(ec)) return false;
+    if (top() == Ctx::details) return details_writer_->boolean(v), true;
+    return on_absent(ec);
+  }
+  bool on_null(error_code& ec) {
+    if (skipping_ > 0) return true;
+    if (!in_container(ec)) return false;
+    if (top() == Ctx::details) return details_writer_->null(), true;
+    const Field f = peek_field();
+    if (top() == Ctx::message && f == Field::content) {
+      take_field();
+      choices_.back().content.reset();
+      return true;
+    }
+    return on_absent(ec);
+  }
+  bool on_comment_part(string_view, error_code&) { return true; }
+  bool on_comment(string_view, error_code&) { return true; }
+
+  bool gave_up() const noexcept { return gave_up_; }
+
+  // The answer in OpenAI's shape, written as the document path writes it.
+  ChatAnswer answer(const Target& target) && {
+    ChatAnswer out;
+    core::JsonWriter w(256 + content_bytes_);
+    w.begin_object();
+    w.key("id");
+    w.string(id_ ? id_->get() : std::string_view("chatcmpl-mistral"));
+    w.key("object");
+    w.string("chat.completion");
+    w.key("created");
+    w.int64(created_.value_or(0));
+    w.key("model");
+    w.string(model_ ? model_->get() : std::string_view(target.model));
+    w.key("choices");
+    w.begin_array();
+    for (std::size_t i = 0; i < choices_.size(); ++i) {
+      const Choice& c = choices_[i];
+      w.begin_object();
+      w.key("index");
+      w.int64(c.index.value_or(static_cast<std::int64_t>(i)));
+      w.key("message");
+      w.begin_object();
+      w.key("role");
+      w.string("assistant");
+      w.key("content");
+      if (c.content && !c.content->get().empty()) {
+        w.string(c.content->get());
+      } else {
+        w.null();  // "" too: LiteLLM's _handle_empty_content_response
+      }
+      w.end_object();
+      w.key("finish_reason");
+      w.string(openai_finish_reason(c.finish ? c.finish->get() : std::string_view("stop")));
+      w.end_object();
+    }
+    w.end_array();
+    const std::int64_t prompt = prompt_.value_or(0);
+    const std::int64_t completion = completion_.value_or(0);
+    const std::int64_t total = total_.value_or(prompt + completion);
+    w.key("usage");
+    w.begin_object();
+    w.key("prompt_tokens");
+    w.int64(prompt);
+    w.key("completion_tokens");
+    w.int64(completion);
+    w.key("total_tokens");
+    w.int64(total);
+    if (prompt_details_) {
+      w.key("prompt_tokens_details");
+      w.raw(*prompt_details_);
+    } else if (cached_) {
+      w.key("prompt_tokens_details");
+      w.begin_object();
+      w.key("cached_tokens");
+      w.int64(*cached_);
+      w.end_object();
+    }
+    if (completion_details_) {
+      w.key("completion_tokens_details");
+      w.raw(*completion_details_);
+    }
+    w.end_object();
+    w.end_object();
+    out.body = std::move(w).take();
+    out.prompt_tokens = prompt;
+    out.completion_tokens = completion;
+    out.total_tokens = total;
+    return out;
+  }
+
+  bool has_choices() const noexcept { return has_choices_; }
+
+ private:
+  static constexpr std::size_t kMaxDepth = 8;
+
+  Ctx top() const noexcept { return ctx_[depth_ - 1]; }
+  bool push(Ctx c, error_code& ec) {
+    if (depth_ == kMaxDepth) return give_up(ec);
+    ctx_[depth_++] = c;
+    field_ = Field::other;
+    return true;
+  }
+  bool skip() {
+    skipping_ = 1;
+    return true;
+  }
+  // A scalar as the whole answer is not an answer (the document path says why).
+  bool in_container(error_code& ec) { return depth_ > 0 || give_up(ec); }
+  bool give_up(error_code& ec) {
+    gave_up_ = true;
+    ec = json::error::extra_data;  // any error stops the parser; gave_up_ says why
+    return false;
+  }
+  Field take_field() noexcept { return std::exchange(field_, Field::other); }
+  Field peek_field() const noexcept { return field_; }
+
+  // Marks `f` seen in `mask`; a member repeated is the document path's (it keeps one of them).
+  bool first_time(std::uint32_t& mask, Field f, error_code& ec) {
+    const std::uint32_t bit = std::uint32_t{1} << static_cast<unsigned>(f);
+    if ((mask & bit) != 0) return give_up(ec);
+    mask |= bit;
+    return true;
+  }
+
+  bool on_whole_key(std::string_view key, error_code& ec) {
+    Field f = Field::other;
+    switch (top()) {
+      case Ctx::answer:
+        if (key == "id")
+          f = Field::id;
+        else if (key == "object")
+          f = Field::object;
+        else if (key == "created")
+          f = Field::created;
+        else if (key == "model")
+          f = Field::model;
+        else if (key == "choices")
+          f = Field::choices;
+        else if (key == "usage")
+          f = Field::usage;
+        else if (key == "error" || key == "message" || key == "detail")
+          return give_up(ec);
+        if (f != Field::other && !first_time(answer_seen_, f, ec)) return false;
+        break;
+      case Ctx::choice:
+        if (key == "index")
+          f = Field::index;
+        else if (key == "finish_reason")
+          f = Field::finish_reason;
+        else if (key == "message")
+          f = Field::message;
+        else if (key == "messages")
+          return give_up(ec);
+        if (f != Field::other && !first_time(choices_.back().seen, f, ec)) return false;
+        break;
+      case Ctx::message:
+        if (key == "content")
+          f = Field::content;
+        else if (key == "tool_calls")
+          f = Field::tool_calls;
+        if (f != Field::other && !first_time(choices_.back().message_seen, f, ec)) return false;
+        break;
+      case Ctx::usage:
+        if (key == "prompt_tokens")
+          f = Field::prompt_tokens;
+        else if (key == "completion_tokens")
+          f = Field::completion_tokens;
+        else if (key == "total_tokens")
+          f = Field::total_tokens;
+        else if (key == "num_cached_tokens")
+          f = Field::num_cached_tokens;
+        else if (key == "prompt_tokens_details")
+          f = Field::prompt_details;
+        else if (key == "completion_tokens_details")
+          f = Field::completion_details;
+        if (f != Field::other && !first_time(usage_seen_, f, ec)) return false;
+        break;
+      case Ctx::details:
+        for (const auto& k : details_keys_) {
+          if (k == key) return give_up(ec);
+        }
+        details_keys_.emplace_back(key);
+        details_writer_->key_text(key);
+        return true;
+      case Ctx::choices:
+      case Ctx::tool_calls:
+        break;
+    }
+    field_ = f;
+    return true;
+  }
+
+  bool on_whole_string(std::string_view s, error_code& ec) {
+    if (top() == Ctx::details) return details_writer_->string(s), true;
+    if (top() == Ctx::choices || top() == Ctx::tool_calls) return give_up(ec);
+    switch (take_field()) {
+      case Field::id:
+        id_.emplace().set(s, body_);
+        return true;
+      case Field::object:
+        if (s == "error") return give_up(ec);
+        return true;
+      case Field::model:
+        model_.emplace().set(s, body_);
+        return true;
+      case Field::finish_reason:
+        // "error" is reported by the document path, with the answer attached.
+        if (s == "error") return give_up(ec);
+        choices_.back().finish.emplace().set(s, body_);
+        return true;
+      case Field::content:
+        // A leading "<" may open <think>: the document path splits reasoning out.
+        if (!s.empty() && s.front() == '<') return give_up(ec);
+        choices_.back().content.emplace().set(s, body_);
+        content_bytes_ += s.size();
+        return true;
+      default:
+        return true;
+    }
+  }
+
+  bool on_integer(std::int64_t v, error_code& ec) {
+    if (top() == Ctx::details) return details_writer_->int64(v), true;
+    if (top() == Ctx::choices || top() == Ctx::tool_calls) return give_up(ec);
+    switch (take_field()) {
+      case Field::created:
+        created_ = v;
+        return true;
+      case Field::index:
+        choices_.back().index = v;
+        return true;
+      case Field::prompt_tokens:
+        prompt_ = v;
+        return true;
+      case Field::completion_tokens:
+        completion_ = v;
+        return true;
+      case Field::total_tokens:
+        total_ = v;
+        return true;
+      case Field::num_cached_tokens:
+        cached_ = v;
+        return true;
+      default:
+        return true;
+    }
+  }
+
+  // A scalar where the document path's getters find nothing of the type they want.
+  bool on_absent(error_code& ec) {
+    if (top() == Ctx::choices || top() == Ctx::tool_calls) return give_up(ec);
+    take_field();
+    return true;
+  }
+
+  void finish_details() {
+    details_writer_->end_object();
+    std::string text = std::move(*details_writer_).take();
+    details_writer_.reset();
+    (details_ == Field::prompt_details ? prompt_details_ : completion_details_) = std::move(text);
+  }
+
+  std::array<Ctx, kMaxDepth> ctx_{};
+  std::size_t depth_ = 0;
+  std::size_t skipping_ = 0;  // > 0: inside a value being skipped, at this nesting
+  Field field_ = Field::other;
+  std::string part_;  // a key or string arriving in pieces (escapes, long text)
+  bool gave_up_ = false;
+
+  std::uint32_t answer_seen_ = 0;
+  std::uint32_t usage_seen_ = 0;
+  bool has_choices_ = false;
+  std::string_view body_;
+  std::optional<Text> id_;
+  std::optional<Text> model_;
+  std::optional<std::int64_t> created_;
+  std::vector<Choice> choices_;
+  std::size_t content_bytes_ = 0;
+  std::optional<std::int64_t> prompt_;
+  std::optional<std::int64_t> completion_;
+  std::optional<std::int64_t> total_;
+  std::optional<std::int64_t> cached_;
+  std::optional<std::string> prompt_details_;
+  std::optional<std::string> completion_details_;
+  Field details_ = Field::other;
+  std::vector<std::string> details_keys_;
+  std::optional<core::JsonWriter> details_writer_;
+};
+
+}  // namespace
+
+std::optional<ChatAnswer> chat_answer_fast(std::string_view body, const Target& target) {
+  json::parse_options opts;
+  opts.max_depth = 64;  // as the document path
+  json::basic_parser<Reader> p(opts, body);
+  error_code ec;
+  const std::size_t used = p.write_some(false, body.data(), body.size(), ec);
+  if (ec || used != body.size() || p.handler().gave_up() || !p.handler().has_choices()) {
+    return std::nullopt;
+  }
+  return std::move(p.handler()).answer(target);
+}
+
+}  // namespace litellm::providers::mistral::internal

@@ -40,7 +40,6 @@ enum class Field : std::uint8_t {
   index,
   finish_reason,
   message,
-  messages,
   // message
   content,
   tool_calls,
@@ -111,7 +110,6 @@ class Reader {
         return push(Ctx::choice, ec);
       case Ctx::choice:
         if (f == Field::message) return push(Ctx::message, ec);
-        if (f == Field::messages) return give_up(ec);
         return skip();
       case Ctx::usage:
         if (f == Field::prompt_details || f == Field::completion_details) {
@@ -149,9 +147,8 @@ class Reader {
       return push(Ctx::choices, ec);
     }
     if (top() == Ctx::message && f == Field::tool_calls) return push(Ctx::tool_calls, ec);
-    // Content lists, the `messages` form, nested arrays in details: the document path's.
+    // Content lists, nested arrays in details, a list as a choice: the document path's.
     if (top() == Ctx::message && f == Field::content) return give_up(ec);
-    if (top() == Ctx::choice && f == Field::messages) return give_up(ec);
     if (top() == Ctx::choices || top() == Ctx::details || top() == Ctx::tool_calls) {
       return give_up(ec);
     }
@@ -378,7 +375,7 @@ class Reader {
           f = Field::finish_reason;
         else if (key == "message")
           f = Field::message;
-        else if (key == "messages")
+        else if (key == "messages")  // the spec's alternative form of a choice
           return give_up(ec);
         if (f != Field::other && !first_time(choices_.back().seen, f, ec)) return false;
         break;

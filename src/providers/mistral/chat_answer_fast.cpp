@@ -12,8 +12,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <vector>
 
+#include <boost/container/small_vector.hpp>
 #include <boost/json/basic_parser_impl.hpp>
 
 #include "core/json_writer.hpp"
@@ -401,13 +401,19 @@ class Reader {
           f = Field::completion_details;
         if (f != Field::other && !first_time(usage_seen_, f, ec)) return false;
         break;
-      case Ctx::details:
-        for (const auto& k : details_keys_) {
-          if (k == key) return give_up(ec);
+      case Ctx::details: {
+        // Keys seen so far, each followed by a NUL. A key holding a NUL may match falsely,
+        // which only sends the answer to the document path; a repeat is always found.
+        std::string_view seen = details_keys_;
+        for (std::size_t at = 0; at < seen.size();) {
+          const std::size_t end = seen.find('\0', at);
+          if (seen.substr(at, end - at) == key) return give_up(ec);
+          at = end + 1;
         }
-        details_keys_.emplace_back(key);
+        details_keys_.append(key).push_back('\0');
         details_writer_->key_text(key);
         return true;
+      }
       case Ctx::choices:
       case Ctx::tool_calls:
         break;
@@ -500,7 +506,7 @@ class Reader {
   std::optional<Text> id_;
   std::optional<Text> model_;
   std::optional<std::int64_t> created_;
-  std::vector<Choice> choices_;
+  boost::container::small_vector<Choice, 1> choices_;  // n = 1 is the usual answer
   std::size_t content_bytes_ = 0;
   std::optional<std::int64_t> prompt_;
   std::optional<std::int64_t> completion_;
@@ -509,7 +515,7 @@ class Reader {
   std::optional<std::string> prompt_details_;
   std::optional<std::string> completion_details_;
   Field details_ = Field::other;
-  std::vector<std::string> details_keys_;
+  std::string details_keys_;  // "key\0key\0": usually one short key, no allocation
   std::optional<core::JsonWriter> details_writer_;
 };
 

@@ -586,15 +586,21 @@ constexpr std::array<std::string_view, 6> kEfforts{"none",   "minimal", "low",
 
 enum class ReasoningAction { none, prompt, prompt_mode, forward };
 
-// Checks a parameter's JSON type; the value to send, or nullptr when the parameter is unset.
-struct Checked {
+// Checks scalar parameters' JSON types and writes the ones that are set.
+struct Scalars {
   const Params& p;
+  core::JsonWriter& w;
 
-  Result<const json::value*> number(Param param, std::string_view name) const {
-    const json::value* v = p[param];
-    if (v != nullptr && !is_number(*v)) return invalid_type(name, "a number", *v);
-    return v;
+  Result<void> number(Param param, std::string_view name) {
+    return copy(param, name, "a number", [](const json::value& v) { return is_number(v); });
   }
+  Result<void> boolean(Param param, std::string_view name) {
+    return copy(param, name, "a boolean", [](const json::value& v) { return v.is_bool(); });
+  }
+  Result<void> string(Param param, std::string_view name) {
+    return copy(param, name, "a string", [](const json::value& v) { return v.is_string(); });
+  }
+  // An integer parameter's value, not written: two request keys may set the same Mistral one.
   Result<std::optional<std::int64_t>> integer(Param param, std::string_view name) const {
     const json::value* v = p[param];
     if (v == nullptr) return std::optional<std::int64_t>();
@@ -602,23 +608,23 @@ struct Checked {
     if (!i) return invalid_type(name, "an integer", *v);
     return i;
   }
-  Result<const json::value*> boolean(Param param, std::string_view name) const {
+
+ private:
+  template <class Valid>
+  Result<void> copy(Param param, std::string_view name, std::string_view type, Valid valid) {
     const json::value* v = p[param];
-    if (v != nullptr && !v->is_bool()) return invalid_type(name, "a boolean", *v);
-    return v;
-  }
-  Result<const json::value*> string(Param param, std::string_view name) const {
-    const json::value* v = p[param];
-    if (v != nullptr && !v->is_string()) return invalid_type(name, "a string", *v);
-    return v;
+    if (v == nullptr) return {};
+    if (!valid(*v)) return invalid_type(name, type, *v);
+    w.key_text(name);
+    w.value(*v);
+    return {};
   }
 };
 
-// A checked value written under `key` when set.
-void member(core::JsonWriter& w, std::string_view key, const json::value* v) {
-  if (v == nullptr) return;
+// A converted or checked value written under `key`.
+void member(core::JsonWriter& w, std::string_view key, const json::value& v) {
   w.key_text(key);
-  w.value(*v);
+  w.value(v);
 }
 
 }  // namespace
@@ -737,17 +743,13 @@ Result<UpstreamRequest> MistralAdapter::chat_request(const json::object& request
   }
   if (reasoning_error) return std::move(*reasoning_error);
 
-  const Checked c{p};
-  auto temperature = c.number(Param::temperature, "temperature");
-  if (!temperature) return std::move(temperature).error();
-  member(w, "temperature", *temperature);
-  auto top_p = c.number(Param::top_p, "top_p");
-  if (!top_p) return std::move(top_p).error();
-  member(w, "top_p", *top_p);
+  Scalars b{p, w};
+  if (auto r = b.number(Param::temperature, "temperature"); !r) return std::move(r).error();
+  if (auto r = b.number(Param::top_p, "top_p"); !r) return std::move(r).error();
   // max_completion_tokens (OpenAI's newer name) wins over max_tokens, as in LiteLLM.
-  auto max_tokens = c.integer(Param::max_tokens, "max_tokens");
+  auto max_tokens = b.integer(Param::max_tokens, "max_tokens");
   if (!max_tokens) return std::move(max_tokens).error();
-  auto max_completion = c.integer(Param::max_completion_tokens, "max_completion_tokens");
+  auto max_completion = b.integer(Param::max_completion_tokens, "max_completion_tokens");
   if (!max_completion) return std::move(max_completion).error();
   if (auto n = *max_completion ? *max_completion : *max_tokens) {
     w.key("max_tokens");
@@ -775,12 +777,12 @@ Result<UpstreamRequest> MistralAdapter::chat_request(const json::object& request
     } else if (!v->is_string()) {
       return invalid_type("stop", "a string or an array of strings", *v);
     }
-    member(w, "stop", v);
+    member(w, "stop", *v);
   }
   // seed is OpenAI's name for Mistral's random_seed; an explicit random_seed wins.
-  auto seed = c.integer(Param::seed, "seed");
+  auto seed = b.integer(Param::seed, "seed");
   if (!seed) return std::move(seed).error();
-  auto random_seed = c.integer(Param::random_seed, "random_seed");
+  auto random_seed = b.integer(Param::random_seed, "random_seed");
   if (!random_seed) return std::move(random_seed).error();
   if (auto n = *random_seed ? *random_seed : *seed) {
     w.key("random_seed");
@@ -789,7 +791,7 @@ Result<UpstreamRequest> MistralAdapter::chat_request(const json::object& request
   if (const json::value* v = p[Param::response_format]) {
     auto rf = convert_response_format(*v);
     if (!rf) return std::move(rf).error();
-    member(w, "response_format", &*rf);
+    member(w, "response_format", *rf);
   }
   if (const json::value* v = p[Param::tools]) {
     auto tools = convert_tools(*v);
@@ -803,14 +805,12 @@ Result<UpstreamRequest> MistralAdapter::chat_request(const json::object& request
   if (const json::value* v = p[Param::tool_choice]) {
     auto tc = convert_tool_choice(*v);
     if (!tc) return std::move(tc).error();
-    member(w, "tool_choice", &*tc);
+    member(w, "tool_choice", *tc);
   }
-  auto presence = c.number(Param::presence_penalty, "presence_penalty");
-  if (!presence) return std::move(presence).error();
-  member(w, "presence_penalty", *presence);
-  auto frequency = c.number(Param::frequency_penalty, "frequency_penalty");
-  if (!frequency) return std::move(frequency).error();
-  member(w, "frequency_penalty", *frequency);
+  if (auto r = b.number(Param::presence_penalty, "presence_penalty"); !r)
+    return std::move(r).error();
+  if (auto r = b.number(Param::frequency_penalty, "frequency_penalty"); !r)
+    return std::move(r).error();
   if (const json::value* v = p[Param::n]) {
     auto n = as_integer(*v);
     if (!n) return invalid_type("n", "an integer", *v);
@@ -821,24 +821,22 @@ Result<UpstreamRequest> MistralAdapter::chat_request(const json::object& request
   if (const json::value* v = p[Param::prediction]) {
     auto pred = convert_prediction(*v);
     if (!pred) return std::move(pred).error();
-    member(w, "prediction", &*pred);
+    member(w, "prediction", *pred);
   }
-  auto parallel = c.boolean(Param::parallel_tool_calls, "parallel_tool_calls");
-  if (!parallel) return std::move(parallel).error();
-  member(w, "parallel_tool_calls", *parallel);
-  auto safe_prompt = c.boolean(Param::safe_prompt, "safe_prompt");
-  if (!safe_prompt) return std::move(safe_prompt).error();
-  member(w, "safe_prompt", *safe_prompt);
-  auto cache_key = c.string(Param::prompt_cache_key, "prompt_cache_key");
-  if (!cache_key) return std::move(cache_key).error();
-  member(w, "prompt_cache_key", *cache_key);
-  auto prompt_mode = c.string(Param::prompt_mode, "prompt_mode");
-  if (!prompt_mode) return std::move(prompt_mode).error();
+  if (auto r = b.boolean(Param::parallel_tool_calls, "parallel_tool_calls"); !r)
+    return std::move(r).error();
+  if (auto r = b.boolean(Param::safe_prompt, "safe_prompt"); !r) return std::move(r).error();
+  if (auto r = b.string(Param::prompt_cache_key, "prompt_cache_key"); !r)
+    return std::move(r).error();
+  // Written once: the deployment's reasoning mode may set it over the caller's.
   if (action == ReasoningAction::prompt_mode) {
+    if (const json::value* v = p[Param::prompt_mode]; v != nullptr && !v->is_string()) {
+      return invalid_type("prompt_mode", "a string", *v);
+    }
     w.key("prompt_mode");
     w.string("reasoning");
-  } else {
-    member(w, "prompt_mode", *prompt_mode);
+  } else if (auto r = b.string(Param::prompt_mode, "prompt_mode"); !r) {
+    return std::move(r).error();
   }
   if (action == ReasoningAction::forward) {
     w.key("reasoning_effort");
@@ -851,7 +849,7 @@ Result<UpstreamRequest> MistralAdapter::chat_request(const json::object& request
     const auto& g = v->get_array();
     if (!g.empty() &&
         std::all_of(g.begin(), g.end(), [](const json::value& x) { return x.is_object(); })) {
-      member(w, "guardrails", v);
+      member(w, "guardrails", *v);
     }
   }
   if (const json::value* v = p[Param::service_tier]) {

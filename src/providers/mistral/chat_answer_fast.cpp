@@ -29,7 +29,6 @@ using json::string_view;
 // The members this reader understands, per object; every other member is skipped.
 enum class Field : std::uint8_t {
   other,
-  decline,  // a member that means the answer is not of the usual shape
   // answer
   id,
   object,
@@ -54,45 +53,6 @@ enum class Field : std::uint8_t {
 };
 
 enum class Ctx : std::uint8_t { answer, choices, choice, message, usage, details, tool_calls };
-
-struct Member {
-  Ctx in;
-  std::string_view key;
-  Field field;
-};
-
-constexpr std::array<Member, 21> kMembers{{
-    {Ctx::answer, "id", Field::id},
-    {Ctx::answer, "object", Field::object},
-    {Ctx::answer, "created", Field::created},
-    {Ctx::answer, "model", Field::model},
-    {Ctx::answer, "choices", Field::choices},
-    {Ctx::answer, "usage", Field::usage},
-    // The answer may be an error object.
-    {Ctx::answer, "error", Field::decline},
-    {Ctx::answer, "message", Field::decline},
-    {Ctx::answer, "detail", Field::decline},
-    {Ctx::choice, "index", Field::index},
-    {Ctx::choice, "finish_reason", Field::finish_reason},
-    {Ctx::choice, "message", Field::message},
-    {Ctx::choice, "messages", Field::decline},  // the spec's alternative form of a choice
-    {Ctx::message, "content", Field::content},
-    {Ctx::message, "tool_calls", Field::tool_calls},
-    {Ctx::usage, "prompt_tokens", Field::prompt_tokens},
-    {Ctx::usage, "completion_tokens", Field::completion_tokens},
-    {Ctx::usage, "total_tokens", Field::total_tokens},
-    {Ctx::usage, "num_cached_tokens", Field::num_cached_tokens},
-    {Ctx::usage, "prompt_tokens_details", Field::prompt_details},
-    {Ctx::usage, "completion_tokens_details", Field::completion_details},
-}};
-
-// What `key` is in an object of kind `in`; Field::other for members this reader skips.
-Field member(Ctx in, std::string_view key) noexcept {
-  for (const Member& m : kMembers) {
-    if (m.in == in && m.key == key) return m.field;
-  }
-  return Field::other;
-}
 
 // A string of the answer: a view of the body when it was written there without escapes (the
 // parser then hands over the body's own bytes), else an unescaped copy. No allocation for the
@@ -389,27 +349,65 @@ class Reader {
   }
 
   bool on_whole_key(std::string_view key, error_code& ec) {
-    std::uint32_t* seen = nullptr;
+    Field f = Field::other;
     switch (top()) {
       case Ctx::answer:
-        seen = &answer_seen_;
+        if (key == "id")
+          f = Field::id;
+        else if (key == "object")
+          f = Field::object;
+        else if (key == "created")
+          f = Field::created;
+        else if (key == "model")
+          f = Field::model;
+        else if (key == "choices")
+          f = Field::choices;
+        else if (key == "usage")
+          f = Field::usage;
+        else if (key == "error" || key == "message" || key == "detail")
+          return give_up(ec);
+        if (f != Field::other && !first_time(answer_seen_, f, ec)) return false;
         break;
       case Ctx::choice:
-        seen = &choices_.back().seen;
+        if (key == "index")
+          f = Field::index;
+        else if (key == "finish_reason")
+          f = Field::finish_reason;
+        else if (key == "message")
+          f = Field::message;
+        else if (key == "messages")  // the spec's alternative form of a choice
+          return give_up(ec);
+        if (f != Field::other && !first_time(choices_.back().seen, f, ec)) return false;
         break;
       case Ctx::message:
-        seen = &choices_.back().message_seen;
+        if (key == "content")
+          f = Field::content;
+        else if (key == "tool_calls")
+          f = Field::tool_calls;
+        if (f != Field::other && !first_time(choices_.back().message_seen, f, ec)) return false;
         break;
       case Ctx::usage:
-        seen = &usage_seen_;
+        if (key == "prompt_tokens")
+          f = Field::prompt_tokens;
+        else if (key == "completion_tokens")
+          f = Field::completion_tokens;
+        else if (key == "total_tokens")
+          f = Field::total_tokens;
+        else if (key == "num_cached_tokens")
+          f = Field::num_cached_tokens;
+        else if (key == "prompt_tokens_details")
+          f = Field::prompt_details;
+        else if (key == "completion_tokens_details")
+          f = Field::completion_details;
+        if (f != Field::other && !first_time(usage_seen_, f, ec)) return false;
         break;
       case Ctx::details: {
         // Keys seen so far, each followed by a NUL. A key holding a NUL may match falsely,
         // which only sends the answer to the document path; a repeat is always found.
-        const std::string_view keys = details_keys_;
-        for (std::size_t at = 0; at < keys.size();) {
-          const std::size_t end = keys.find('\0', at);
-          if (keys.substr(at, end - at) == key) return give_up(ec);
+        std::string_view seen = details_keys_;
+        for (std::size_t at = 0; at < seen.size();) {
+          const std::size_t end = seen.find('\0', at);
+          if (seen.substr(at, end - at) == key) return give_up(ec);
           at = end + 1;
         }
         details_keys_.append(key).push_back('\0');
@@ -418,12 +416,8 @@ class Reader {
       }
       case Ctx::choices:
       case Ctx::tool_calls:
-        field_ = Field::other;
-        return true;
+        break;
     }
-    const Field f = member(top(), key);
-    if (f == Field::decline) return give_up(ec);
-    if (f != Field::other && !first_time(*seen, f, ec)) return false;
     field_ = f;
     return true;
   }

@@ -22,8 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const boost::json::object base64{{"encoding_format", "base64"}};
   if (auto fast = providers::mistral::internal::chat_answer_fast(body, t)) {
     auto document = providers::mistral::internal::chat_answer_document(body, plain, t);
-    if (!document || document->body != fast->body ||
-        document->total_tokens != fast->total_tokens) {
+    if (!document || document->body != fast->body || document->total_tokens != fast->total_tokens) {
       std::abort();
     }
   }

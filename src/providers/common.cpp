@@ -549,20 +549,21 @@ Result<json::object> parse_answer(std::string_view body, std::string_view list_k
   return parsed;
 }
 
-UpstreamUsage UpstreamUsage::read(const json::object& upstream) noexcept {
+UpstreamUsage UpstreamUsage::read(const json::object* upstream) noexcept {
   UpstreamUsage u;
-  u.prompt = core::get_int(upstream, "prompt_tokens").value_or(0);
-  u.completion = core::get_int(upstream, "completion_tokens").value_or(0);
-  u.total = core::get_int(upstream, "total_tokens").value_or(u.prompt + u.completion);
-  u.prompt_details = core::get_object(upstream, "prompt_tokens_details");
+  if (upstream == nullptr) return u;
+  u.prompt = core::get_int(*upstream, "prompt_tokens").value_or(0);
+  u.completion = core::get_int(*upstream, "completion_tokens").value_or(0);
+  u.total = core::get_int(*upstream, "total_tokens").value_or(u.prompt + u.completion);
+  u.prompt_details = core::get_object(*upstream, "prompt_tokens_details");
   // Mistral's legacy spelling of the cached-token count.
-  if (u.prompt_details == nullptr) u.cached = core::get_int(upstream, "num_cached_tokens");
-  u.completion_details = core::get_object(upstream, "completion_tokens_details");
+  if (u.prompt_details == nullptr) u.cached = core::get_int(*upstream, "num_cached_tokens");
+  u.completion_details = core::get_object(*upstream, "completion_tokens_details");
   return u;
 }
 
 json::object openai_usage(const json::object& upstream, json::storage_ptr sp) {
-  const UpstreamUsage in = UpstreamUsage::read(upstream);
+  const UpstreamUsage in = UpstreamUsage::read(&upstream);
   json::object u(std::move(sp));
   u.reserve(5);
   u.emplace("prompt_tokens", in.prompt);
@@ -579,30 +580,43 @@ json::object openai_usage(const json::object& upstream, json::storage_ptr sp) {
   return u;
 }
 
-UpstreamUsage write_openai_usage(core::JsonWriter& w, const json::object& upstream) {
-  const UpstreamUsage in = UpstreamUsage::read(upstream);
+void write_openai_usage(core::JsonWriter& w, const UsageText& u) {
   w.begin_object();
   w.key("prompt_tokens");
-  w.int64(in.prompt);
+  w.int64(u.prompt);
   w.key("completion_tokens");
-  w.int64(in.completion);
+  w.int64(u.completion);
   w.key("total_tokens");
-  w.int64(in.total);
-  if (in.prompt_details != nullptr) {
+  w.int64(u.total);
+  if (!u.prompt_details.empty()) {
     w.key("prompt_tokens_details");
-    w.value(*in.prompt_details);
-  } else if (in.cached) {
+    w.raw(u.prompt_details);
+  } else if (u.cached) {
     w.key("prompt_tokens_details");
     w.begin_object();
     w.key("cached_tokens");
-    w.int64(*in.cached);
+    w.int64(*u.cached);
     w.end_object();
   }
-  if (in.completion_details != nullptr) {
+  if (!u.completion_details.empty()) {
     w.key("completion_tokens_details");
-    w.value(*in.completion_details);
+    w.raw(u.completion_details);
   }
   w.end_object();
+}
+
+UpstreamUsage write_openai_usage(core::JsonWriter& w, const json::object* upstream) {
+  const UpstreamUsage in = UpstreamUsage::read(upstream);
+  auto text_of = [](const json::object* o) {
+    if (o == nullptr) return std::string();
+    core::JsonWriter d(64);
+    d.value(*o);
+    return std::move(d).take();
+  };
+  const std::string prompt_details = text_of(in.prompt_details);
+  const std::string completion_details = text_of(in.completion_details);
+  write_openai_usage(w, UsageText{in.prompt, in.completion, in.total, in.cached, prompt_details,
+                                  completion_details});
   return in;
 }
 

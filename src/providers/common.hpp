@@ -107,14 +107,28 @@ struct UpstreamUsage {
   const json::object* prompt_details = nullptr;
   std::optional<std::int64_t> cached;
   const json::object* completion_details = nullptr;
-  static UpstreamUsage read(const json::object& upstream) noexcept;
+  /// nullptr (no usage sent): all zero.
+  static UpstreamUsage read(const json::object* upstream) noexcept;
 };
 
 /// Usage in OpenAI's shape: prompt_tokens, completion_tokens, total_tokens, plus
 /// prompt_tokens_details / completion_tokens_details when the upstream sent them.
 json::object openai_usage(const json::object& upstream, json::storage_ptr sp = {});
-/// The same, written as text; returns what it read (the counts a response is priced by).
-UpstreamUsage write_openai_usage(core::JsonWriter& w, const json::object& upstream);
+/// OpenAI's usage object as text, from the counts and the details objects already written as
+/// JSON text (empty: not sent). The document path and Mistral's event reader both write usage
+/// with this, so their answers cannot differ there.
+struct UsageText {
+  std::int64_t prompt = 0;
+  std::int64_t completion = 0;
+  std::int64_t total = 0;
+  std::optional<std::int64_t> cached;  // written only when prompt_details is empty
+  std::string_view prompt_details;
+  std::string_view completion_details;
+};
+void write_openai_usage(core::JsonWriter& w, const UsageText& u);
+/// The same from an upstream usage object (nullptr: all zero); returns what it read (the counts
+/// a response is priced by).
+UpstreamUsage write_openai_usage(core::JsonWriter& w, const json::object* upstream);
 
 /// A tool call's `arguments` as OpenAI clients need them: always a string (objects serialised
 /// into `scratch`, null -> "{}").

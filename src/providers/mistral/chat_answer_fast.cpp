@@ -17,6 +17,7 @@
 #include <boost/json/basic_parser_impl.hpp>
 
 #include "core/json_writer.hpp"
+#include "providers/common.hpp"
 #include "providers/mistral/internal.hpp"
 
 namespace litellm::providers::mistral::internal {
@@ -280,37 +281,20 @@ class Reader {
       w.end_object();
     }
     w.end_array();
-    const std::int64_t prompt = prompt_.value_or(0);
-    const std::int64_t completion = completion_.value_or(0);
-    const std::int64_t total = total_.value_or(prompt + completion);
+    detail::UsageText usage;
+    usage.prompt = prompt_.value_or(0);
+    usage.completion = completion_.value_or(0);
+    usage.total = total_.value_or(usage.prompt + usage.completion);
+    usage.cached = cached_;
+    if (prompt_details_) usage.prompt_details = *prompt_details_;
+    if (completion_details_) usage.completion_details = *completion_details_;
     w.key("usage");
-    w.begin_object();
-    w.key("prompt_tokens");
-    w.int64(prompt);
-    w.key("completion_tokens");
-    w.int64(completion);
-    w.key("total_tokens");
-    w.int64(total);
-    if (prompt_details_) {
-      w.key("prompt_tokens_details");
-      w.raw(*prompt_details_);
-    } else if (cached_) {
-      w.key("prompt_tokens_details");
-      w.begin_object();
-      w.key("cached_tokens");
-      w.int64(*cached_);
-      w.end_object();
-    }
-    if (completion_details_) {
-      w.key("completion_tokens_details");
-      w.raw(*completion_details_);
-    }
-    w.end_object();
+    detail::write_openai_usage(w, usage);
     w.end_object();
     out.body = std::move(w).take();
-    out.prompt_tokens = prompt;
-    out.completion_tokens = completion;
-    out.total_tokens = total;
+    out.prompt_tokens = usage.prompt;
+    out.completion_tokens = usage.completion;
+    out.total_tokens = usage.total;
     return out;
   }
 

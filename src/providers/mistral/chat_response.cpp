@@ -178,10 +178,9 @@ Result<ChatAnswer> internal::chat_answer_document(std::string_view body,
     w.end_object();
   }
   w.end_array();
-  static const json::object kNoUsage;
   const json::object* usage = core::get_object(in, "usage");
   w.key("usage");
-  const auto counts = detail::write_openai_usage(w, usage != nullptr ? *usage : kNoUsage);
+  const auto counts = detail::write_openai_usage(w, usage);
   w.end_object();
   answer.body = std::move(w).take();
   answer.prompt_tokens = counts.prompt;

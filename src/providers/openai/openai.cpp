@@ -285,9 +285,7 @@ Result<ChatAnswer> OpenAICompatibleAdapter::chat_answer(std::string_view body,
   w.value(out);
   answer.body = std::move(w).take();
   // The counts only: the usage object itself is already OpenAI's.
-  static const json::object kNoUsage;
-  const json::object* usage = core::get_object(out, "usage");
-  const auto counts = detail::UpstreamUsage::read(usage != nullptr ? *usage : kNoUsage);
+  const auto counts = detail::UpstreamUsage::read(core::get_object(out, "usage"));
   answer.prompt_tokens = counts.prompt;
   answer.completion_tokens = counts.completion;
   answer.total_tokens = counts.total;

@@ -37,6 +37,21 @@ bool is_2xx(unsigned s) {
   return s >= 200 && s < 300;
 }
 
+// What an answer is priced (prompt, completion) and rate-accounted (total) by.
+struct Tokens {
+  std::int64_t prompt = 0;
+  std::int64_t completion = 0;
+  std::int64_t total = 0;
+};
+
+// The counts of an OpenAI usage object (embeddings answers, a stream decoder's usage).
+Tokens tokens_of(const json::object* usage) {
+  if (usage == nullptr) return {};
+  return {core::get_int(*usage, "prompt_tokens").value_or(0),
+          core::get_int(*usage, "completion_tokens").value_or(0),
+          core::get_int(*usage, "total_tokens").value_or(0)};
+}
+
 std::string pass_through_fields(const http::Fields& f) {
   // Rate-limit headers are what LiteLLM's proxy forwards to clients verbatim (lower-cased).
   // This runs on every answer over every upstream field, so the test is cheap first: Beast
@@ -240,11 +255,6 @@ double cost_of(const Deployment& d, std::int64_t prompt_tokens, std::int64_t com
     out = d.target.info->output_cost_per_token;
   }
   return static_cast<double>(prompt_tokens) * in + static_cast<double>(completion_tokens) * out;
-}
-
-double cost_of(const Deployment& d, const json::object& usage) {
-  return cost_of(d, core::get_int(usage, "prompt_tokens").value_or(0),
-                 core::get_int(usage, "completion_tokens").value_or(0));
 }
 
 Result<Deployment> Router::adhoc_deployment(std::string_view model,
@@ -533,34 +543,26 @@ Result<CallResult> Router::finish_whole(Op op, const Attempt& a, Result<http::Cl
     return with_context(adapter.map_error(res->status, res->body, res->headers, *a.target), d,
                         a.requested);
   }
-  auto success = [&](CallResult out, std::int64_t prompt, std::int64_t completion,
-                     std::int64_t total) -> Result<CallResult> {
+  auto success = [&](CallResult out, Tokens t) -> Result<CallResult> {
     out.deployment = &d;
     out.upstream_fields = pass_through_fields(res->headers);
     out.upstream_time = elapsed;
-    out.cost = cost_of(d, prompt, completion);
-    record_success(d, elapsed, total);
+    out.cost = cost_of(d, t.prompt, t.completion);
+    record_success(d, elapsed, t.total);
     return out;
   };
   if (op != Op::embedding) {
     auto answer = adapter.chat_answer(res->body, a.req(), *a.target);
     if (!answer) return with_context(std::move(answer).error(), d, a.requested);
-    return success(CallResult{.body = std::move(answer->body)}, answer->prompt_tokens,
-                   answer->completion_tokens, answer->total_tokens);
+    const Tokens t{answer->prompt_tokens, answer->completion_tokens, answer->total_tokens};
+    return success(CallResult{.body = std::move(answer->body)}, t);
   }
   auto body = adapter.embedding_response(res->body, a.req(), *a.target);
   if (!body) return with_context(std::move(body).error(), d, a.requested);
-  std::int64_t prompt = 0;
-  std::int64_t completion = 0;
-  std::int64_t total = 0;
-  if (const auto* usage = core::get_object(*body, "usage")) {
-    prompt = core::get_int(*usage, "prompt_tokens").value_or(0);
-    completion = core::get_int(*usage, "completion_tokens").value_or(0);
-    total = core::get_int(*usage, "total_tokens").value_or(0);
-  }
+  const Tokens t = tokens_of(core::get_object(*body, "usage"));
   // Constructed from the body, not assigned: the adapter built it in the storage of the parsed
   // answer, and json::object's move *assignment* across storages is a deep copy.
-  return success(CallResult{.response = std::move(*body)}, prompt, completion, total);
+  return success(CallResult{.response = std::move(*body)}, t);
 }
 
 asio::awaitable<void> Router::call_whole(http::Client& client, Op op, const Deployment& d,
@@ -660,8 +662,9 @@ asio::awaitable<Result<CallResult>> Router::call_stream(
   stream_result->deployment = &d;
   if (const auto* usage = decoder->usage()) {
     stream_result->usage = *usage;
-    stream_result->cost = cost_of(d, *usage);
-    st.tokens_this_minute += core::get_int(*usage, "total_tokens").value_or(0);
+    const Tokens t = tokens_of(usage);
+    stream_result->cost = cost_of(d, t.prompt, t.completion);
+    st.tokens_this_minute += t.total;
   }
   CallResult out;
   out.deployment = &d;

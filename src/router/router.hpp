@@ -268,9 +268,8 @@ Result<providers::Target> resolve_target(std::string_view model,
 /// The value of the first set (non-empty) variable among `names` (an adapter's env lists), or "".
 std::string first_env(std::span<const std::string_view> names);
 
-/// LiteLLM's completion_cost for a usage object and a deployment (model_info prices override
-/// the registry).
-double cost_of(const Deployment& d, const json::object& usage);
+/// LiteLLM's completion_cost for token counts and a deployment (model_info prices override the
+/// registry).
 double cost_of(const Deployment& d, std::int64_t prompt_tokens, std::int64_t completion_tokens);
 
 }  // namespace litellm::router

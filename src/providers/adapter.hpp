@@ -59,6 +59,10 @@ struct ChatAnswer {
   std::int64_t total_tokens = 0;
 };
 
+/// A ChatAnswer's text read back as an object in `sp` (the SDK fills its types from it). It is
+/// our own text: failing to read it is a bug, reported as an api_error rather than hidden.
+Result<boost::json::object> read_chat_answer(std::string_view text, boost::json::storage_ptr sp);
+
 struct UpstreamRequest {
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;  ///< incl. Authorization, Content-Type

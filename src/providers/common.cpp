@@ -674,20 +674,21 @@ namespace litellm::providers {
 
 namespace json = boost::json;
 
+Result<json::object> read_chat_answer(std::string_view text, json::storage_ptr sp) {
+  auto parsed = core::parse_json_object(text, 64, std::move(sp));
+  if (!parsed) {
+    return Error::make(ErrorKind::api_error,
+                       "the converted chat answer did not parse: " + parsed.error().message);
+  }
+  return parsed;
+}
+
 Result<json::object> ProviderAdapter::chat_response(std::string_view body,
                                                     const json::object& request,
                                                     const Target& target) const {
   auto answer = chat_answer(body, request, target);
   if (!answer) return std::move(answer).error();
-  auto parsed = core::parse_json_object(answer->body, 64,
-                                        detail::answer_storage(request, answer->body.size()));
-  // Our own text: failing to read it back is a bug, reported as one rather than hidden.
-  if (!parsed) {
-    return detail::bad_answer({name(), "", target.model},
-                              "the converted chat answer did not parse: " + parsed.error().message,
-                              body);
-  }
-  return parsed;
+  return read_chat_answer(answer->body, detail::answer_storage(request, answer->body.size()));
 }
 
 }  // namespace litellm::providers

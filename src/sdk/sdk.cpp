@@ -22,6 +22,7 @@
 #include "core/json.hpp"
 #include "http/client.hpp"
 #include "litellm/litellm.hpp"
+#include "providers/adapter.hpp"
 #include "router/router.hpp"
 
 namespace litellm {
@@ -97,14 +98,14 @@ Result<T> run_sync(MakeAwaitable make) {
   return future.get();
 }
 
-ModelResponse to_response(router::CallResult&& r) {
+Result<ModelResponse> to_response(router::CallResult&& r) {
   ModelResponse out;
   if (r.body.empty()) {
     out = ModelResponse::from_json(r.response);
   } else {
-    // The router's text is its own (JsonWriter's): it parses, or the bug is in the writer.
-    auto parsed = core::parse_json_object(r.body, 64, core::document_storage(r.body.size()));
-    if (parsed) out = ModelResponse::from_json(*parsed);
+    auto parsed = providers::read_chat_answer(r.body, core::document_storage(r.body.size()));
+    if (!parsed) return std::move(parsed).error();
+    out = ModelResponse::from_json(*parsed);
   }
   out.response_cost = r.cost;
   return out;
@@ -388,7 +389,7 @@ asio::awaitable<ModelResponse> acompletion(CompletionParams params) {
       rt.executor(),
       rt.router().chat(rt.client(), params.to_json_object(), to_options(params.settings)),
       asio::use_awaitable);
-  co_return to_response(std::move(r).value());
+  co_return to_response(std::move(r).value()).value();
 }
 
 // ---- embeddings ------------------------------------------------------------------------------

@@ -600,16 +600,29 @@ struct Scalars {
   Result<void> string(Param param, std::string_view name) {
     return copy(param, name, "a string", [](const json::value& v) { return v.is_string(); });
   }
-  // An integer parameter's value, not written: two request keys may set the same Mistral one.
-  Result<std::optional<std::int64_t>> integer(Param param, std::string_view name) const {
+  // An integer Mistral parameter `key` that two request keys can set: both are checked, older
+  // first, and `newer`'s value wins; written once.
+  Result<void> integer(Param older, std::string_view older_name, Param newer,
+                       std::string_view newer_name, std::string_view key) {
+    auto first = checked_integer(older, older_name);
+    if (!first) return std::move(first).error();
+    auto second = checked_integer(newer, newer_name);
+    if (!second) return std::move(second).error();
+    if (auto n = *second ? *second : *first) {
+      w.key_text(key);
+      w.int64(*n);
+    }
+    return {};
+  }
+
+ private:
+  Result<std::optional<std::int64_t>> checked_integer(Param param, std::string_view name) const {
     const json::value* v = p[param];
     if (v == nullptr) return std::optional<std::int64_t>();
     auto i = as_integer(*v);
     if (!i) return invalid_type(name, "an integer", *v);
     return i;
   }
-
- private:
   template <class Valid>
   Result<void> copy(Param param, std::string_view name, std::string_view type, Valid valid) {
     const json::value* v = p[param];
@@ -747,13 +760,10 @@ Result<UpstreamRequest> MistralAdapter::chat_request(const json::object& request
   if (auto r = b.number(Param::temperature, "temperature"); !r) return std::move(r).error();
   if (auto r = b.number(Param::top_p, "top_p"); !r) return std::move(r).error();
   // max_completion_tokens (OpenAI's newer name) wins over max_tokens, as in LiteLLM.
-  auto max_tokens = b.integer(Param::max_tokens, "max_tokens");
-  if (!max_tokens) return std::move(max_tokens).error();
-  auto max_completion = b.integer(Param::max_completion_tokens, "max_completion_tokens");
-  if (!max_completion) return std::move(max_completion).error();
-  if (auto n = *max_completion ? *max_completion : *max_tokens) {
-    w.key("max_tokens");
-    w.int64(*n);
+  if (auto r = b.integer(Param::max_tokens, "max_tokens", Param::max_completion_tokens,
+                         "max_completion_tokens", "max_tokens");
+      !r) {
+    return std::move(r).error();
   }
   bool stream = false;
   if (const json::value* v = p[Param::stream]) {
@@ -780,13 +790,9 @@ Result<UpstreamRequest> MistralAdapter::chat_request(const json::object& request
     member(w, "stop", *v);
   }
   // seed is OpenAI's name for Mistral's random_seed; an explicit random_seed wins.
-  auto seed = b.integer(Param::seed, "seed");
-  if (!seed) return std::move(seed).error();
-  auto random_seed = b.integer(Param::random_seed, "random_seed");
-  if (!random_seed) return std::move(random_seed).error();
-  if (auto n = *random_seed ? *random_seed : *seed) {
-    w.key("random_seed");
-    w.int64(*n);
+  if (auto r = b.integer(Param::seed, "seed", Param::random_seed, "random_seed", "random_seed");
+      !r) {
+    return std::move(r).error();
   }
   if (const json::value* v = p[Param::response_format]) {
     auto rf = convert_response_format(*v);

@@ -136,18 +136,20 @@ void JsonWriter::escaped(std::string_view s) {
   p_ = o;
 }
 
-void JsonWriter::int64(std::int64_t v) {
-  ensure(21);
+template <class Int>
+void JsonWriter::integer(Int v) {
+  ensure(21);  // "-9223372036854775808" or "18446744073709551615", and a comma
   comma();
   p_ = std::to_chars(p_, end_, v).ptr;
   comma_ = true;
 }
 
+void JsonWriter::int64(std::int64_t v) {
+  integer(v);
+}
+
 void JsonWriter::uint64(std::uint64_t v) {
-  ensure(21);
-  comma();
-  p_ = std::to_chars(p_, end_, v).ptr;
-  comma_ = true;
+  integer(v);
 }
 
 void JsonWriter::number(double v) {

@@ -100,6 +100,8 @@ class JsonWriter {
     comma_ = true;
   }
   void escaped(std::string_view s);
+  template <class Int>
+  void integer(Int v);
 
   std::string out_;  // [data, p_) written; [p_, end_) room, its bytes not yet meaningful
   char* p_ = nullptr;

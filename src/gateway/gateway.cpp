@@ -197,11 +197,8 @@ struct Gateway::Impl {
   asio::awaitable<void> send_result(http::ResponseWriter& w, const http::ServerRequest& req,
                                     router::CallResult& r, SteadyClock::time_point start,
                                     const std::string& call_id) {
-    std::string body = std::move(r.body);  // the chat answer's text, sent as it is
-    if (body.empty()) {
-      body.reserve(1024);
-      append_json(body, r.response);
-    }
+    std::string body = std::move(r.body);             // the chat answer's text, sent as it is
+    if (body.empty()) append_json(body, r.response);  // embeddings: sized by the writer
     http::ServerResponse res{bhttp::status::ok, req.version()};
     res.set(bhttp::field::content_type, "application/json");
     res.body() = std::move(body);

@@ -249,16 +249,10 @@ class Reader {
   ChatAnswer answer(const Target& target) && {
     ChatAnswer out;
     core::JsonWriter w(256 + content_bytes_);
-    w.begin_object();
-    w.key("id");
-    w.string(id_ ? id_->get() : std::string_view("chatcmpl-mistral"));
-    w.key("object");
-    w.string("chat.completion");
-    w.key("created");
-    w.int64(created_.value_or(0));
-    w.key("model");
-    w.string(model_ ? model_->get() : std::string_view(target.model));
-    w.key("choices");
+    auto text = [](const std::optional<Text>& t) {
+      return t ? std::optional<std::string_view>(t->get()) : std::nullopt;
+    };
+    begin_completion(w, text(id_), created_, text(model_), target);
     w.begin_array();
     for (std::size_t i = 0; i < choices_.size(); ++i) {
       const Choice& c = choices_[i];

@@ -121,6 +121,21 @@ bool write_message(core::JsonWriter& w, const std::vector<const json::object*>& 
 
 }  // namespace
 
+void internal::begin_completion(core::JsonWriter& w, std::optional<std::string_view> id,
+                                std::optional<std::int64_t> created,
+                                std::optional<std::string_view> model, const Target& target) {
+  w.begin_object();
+  w.key("id");
+  w.string(id.value_or("chatcmpl-mistral"));
+  w.key("object");
+  w.string("chat.completion");
+  w.key("created");
+  w.int64(created.value_or(0));
+  w.key("model");
+  w.string(model.value_or(target.model));
+  w.key("choices");
+}
+
 Result<ChatAnswer> MistralAdapter::chat_answer(std::string_view body, const json::object& request,
                                                const Target& target) const {
   if (auto fast = internal::chat_answer_fast(body, target)) return std::move(*fast);
@@ -139,16 +154,8 @@ Result<ChatAnswer> internal::chat_answer_document(std::string_view body,
   ChatAnswer answer;
   // The answer is about as long as Mistral's: one allocation in the common case.
   core::JsonWriter w(body.size() + 128);
-  w.begin_object();
-  w.key("id");
-  w.string(core::get_string(in, "id").value_or("chatcmpl-mistral"));
-  w.key("object");
-  w.string("chat.completion");
-  w.key("created");
-  w.int64(core::get_int(in, "created").value_or(0));
-  w.key("model");
-  w.string(core::get_string(in, "model").value_or(target.model));
-  w.key("choices");
+  internal::begin_completion(w, core::get_string(in, "id"), core::get_int(in, "created"),
+                             core::get_string(in, "model"), target);
   w.begin_array();
   std::vector<const json::object*> parts;
   for (std::size_t i = 0; i < choices.size(); ++i) {

@@ -9,6 +9,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/json_writer.hpp"
 #include "providers/adapter.hpp"
 
 namespace litellm::providers::mistral::internal {
@@ -38,6 +39,12 @@ std::optional<ChatAnswer> chat_answer_fast(std::string_view body, const Target& 
 /// fast path declines.
 Result<ChatAnswer> chat_answer_document(std::string_view body, const json::object& request,
                                         const Target& target);
+
+/// Opens the OpenAI `chat.completion` object both answer readers write: id, object, created and
+/// model (Mistral's, or the defaults when it sent none), then the key of the choices array.
+void begin_completion(core::JsonWriter& w, std::optional<std::string_view> id,
+                      std::optional<std::int64_t> created, std::optional<std::string_view> model,
+                      const Target& target);
 
 /// Mistral's finish_reason -> OpenAI's ("model_length" -> "length"). "error" is the caller's.
 std::string_view openai_finish_reason(std::string_view mistral) noexcept;

@@ -359,10 +359,133 @@ struct Route {
 
 using RoutePtr = std::shared_ptr<const Route>;
 
+// The deadlines of reads on a client's plain connections. Beast's tcp_stream arms a timer for
+// every operation and cancels it after (a timer-queue insert, a cancel and a completion per read).
+// Here one timer per client serves every read in progress, and a deadline that only moves later
+// needs no timer work: the timer waits for the earliest deadline it was armed with; when it fires
+// it cancels the reads past theirs and waits for the earliest of the rest. Under load some read is
+// always in progress and the timer is touched about once per timeout; a client with nothing in
+// progress cancels it, so an idle io_context has no work left and its run() returns.
+class Watchdog {
+  struct State;
+
+ public:
+  // One read in progress, linked into its client's list. Lives in its connection.
+  class Entry {
+   public:
+    Entry() = default;
+    Entry(const Entry&) = delete;
+    Entry& operator=(const Entry&) = delete;
+    ~Entry() { unlink(); }
+
+   private:
+    friend class Watchdog;
+    void unlink() {
+      if (owner == nullptr) return;
+      (prev != nullptr ? prev->next : owner->head) = next;
+      if (next != nullptr) next->prev = prev;
+      owner = nullptr;
+      prev = next = nullptr;
+    }
+    State* owner = nullptr;  // set while linked
+    Entry* prev = nullptr;
+    Entry* next = nullptr;
+    tcp::socket* socket = nullptr;
+    Steady::time_point deadline{};
+    bool fired = false;
+  };
+
+  explicit Watchdog(const asio::any_io_executor& ex) : state_(std::make_shared<State>(ex)) {}
+  Watchdog(const Watchdog&) = delete;
+  Watchdog& operator=(const Watchdog&) = delete;
+  // A pending wait holds the state, not the client: when it runs it finds nothing to watch.
+  ~Watchdog() {
+    while (state_->head != nullptr)
+      state_->head->unlink();
+    disarm(*state_);
+  }
+
+  // Watches the read about to start on `socket`: past `deadline` it is cancelled.
+  void start(Entry& e, tcp::socket& socket, Steady::time_point deadline) {
+    State& s = *state_;
+    e.socket = &socket;
+    e.deadline = deadline;
+    e.fired = false;
+    if (e.owner == nullptr) {
+      e.owner = &s;
+      e.next = s.head;
+      if (s.head != nullptr) s.head->prev = &e;
+      s.head = &e;
+    }
+    if (!s.armed || deadline < s.armed_at) arm(state_, deadline);
+  }
+
+  // The read ended. True if its deadline cancelled it (the operation_aborted it returned is a
+  // timeout, not the caller's cancellation).
+  bool stop(Entry& e) {
+    e.unlink();
+    if (state_->head == nullptr) disarm(*state_);
+    return std::exchange(e.fired, false);
+  }
+
+ private:
+  static constexpr Steady::time_point kNone = Steady::time_point::max();
+
+  struct State {
+    explicit State(const asio::any_io_executor& ex) : timer(ex) {}
+    asio::steady_timer timer;
+    Entry* head = nullptr;
+    Steady::time_point armed_at{};
+    std::uint32_t generation = 0;  // a wait cancelled or replaced ends without effect
+    bool armed = false;
+  };
+
+  static void arm(const std::shared_ptr<State>& state, Steady::time_point at) {
+    State& s = *state;
+    s.armed = true;
+    s.armed_at = at;
+    s.timer.expires_at(at);
+    s.timer.async_wait([state, generation = ++s.generation](const beast::error_code&) {
+      on_timer(state, generation);
+    });
+  }
+
+  static void disarm(State& s) {
+    if (!s.armed) return;
+    s.armed = false;
+    ++s.generation;
+    s.timer.cancel();
+  }
+
+  static void on_timer(const std::shared_ptr<State>& state, std::uint32_t generation) {
+    State& s = *state;
+    if (generation != s.generation) return;
+    s.armed = false;
+    const auto now = Steady::now();
+    Steady::time_point next = kNone;
+    for (Entry* e = s.head; e != nullptr; e = e->next) {
+      if (e->fired) continue;
+      if (e->deadline <= now) {
+        e->fired = true;
+        beast::error_code ignored;
+        e->socket->cancel(ignored);
+      } else {
+        next = std::min(next, e->deadline);
+      }
+    }
+    if (next != kNone) arm(state, next);
+  }
+
+  std::shared_ptr<State> state_;
+};
+
 struct Connection {
   // Beast reads at most the buffer's free capacity (512 bytes when empty): without room up front
   // a streamed answer arrived one 512-byte read, and one scheduler round trip, at a time.
-  explicit Connection(const asio::any_io_executor& ex) : plain(ex) { buffer.reserve(kPieceSize); }
+  Connection(const asio::any_io_executor& ex, Watchdog& client_watchdog)
+      : plain(ex), watchdog(client_watchdog) {
+    buffer.reserve(kPieceSize);
+  }
 
   std::optional<beast::tcp_stream> plain;  // empty once moved under `tls`
   std::optional<beast::ssl_stream<beast::tcp_stream>> tls;
@@ -371,6 +494,8 @@ struct Connection {
   std::vector<char> piece;                      // streamed body pieces land here
   core::Clock::time_point idle_since{};
   std::string key;
+  Watchdog& watchdog;       // the client's: one timer for the reads of all its connections
+  Watchdog::Entry watched;  // linked while a read is in progress
 
   beast::tcp_stream& tcp() { return tls ? tls->next_layer() : *plain; }
 
@@ -422,13 +547,8 @@ struct Timing {
   std::optional<Steady::time_point> deadline;  // send(): one deadline for the whole exchange
   milliseconds budget{0};                      // reported in messages; the silence for streams
 
-  void arm(beast::tcp_stream& s) const {
-    if (deadline) {
-      s.expires_at(*deadline);
-    } else {
-      s.expires_after(budget);
-    }
-  }
+  // The deadline of the read about to start.
+  Steady::time_point next() const { return deadline ? *deadline : Steady::now() + budget; }
 };
 
 Error io_error(const Route& route, std::string_view doing, const beast::error_code& ec,
@@ -458,6 +578,61 @@ Error io_error(const Route& route, std::string_view doing, const beast::error_co
   }
   return connection_error("connection to " + where + " failed while " + std::string(doing) + ": " +
                           ec.message());
+}
+
+// Reads once into c.buffer: whatever the socket has, waiting until something arrives. A plain
+// socket is read directly, under the connection's watchdog; TLS goes through its stream.
+asio::awaitable<beast::error_code> read_more(Connection& c, Steady::time_point deadline) {
+  const std::size_t room = beast::read_size(c.buffer, 65536);
+  if (room == 0) co_return bhttp::error::buffer_overflow;
+  beast::error_code ec;
+  std::size_t n = 0;
+  if (c.tls) {
+    c.tcp().expires_at(deadline);
+    std::tie(ec, n) = co_await c.tls->async_read_some(c.buffer.prepare(room), kAwaitTuple);
+  } else {
+    tcp::socket& socket = c.plain->socket();
+    c.watchdog.start(c.watched, socket, deadline);
+    std::tie(ec, n) = co_await socket.async_read_some(c.buffer.prepare(room), kAwaitTuple);
+    if (c.watchdog.stop(c.watched) && ec == asio::error::operation_aborted)
+      ec = beast::error::timeout;
+  }
+  c.buffer.commit(n);
+  co_return ec;
+}
+
+// The end of the input, as Beast's reads take it: the end of a body that runs to the close, an
+// error inside a message, and end_of_stream before a message's first byte (a pooled connection the
+// server closed).
+void end_of_input(Parser& p, beast::error_code& ec) {
+  if (!p.got_some()) {
+    ec = bhttp::error::end_of_stream;
+    return;
+  }
+  ec = {};
+  p.put_eof(ec);
+}
+
+// Reads until `p` has the response header; body bytes that came with it stay in c.buffer.
+asio::awaitable<beast::error_code> read_header(Connection& c, Parser& p,
+                                               Steady::time_point deadline) {
+  for (;;) {
+    beast::error_code ec;
+    while (!p.is_header_done() && c.buffer.size() > 0) {
+      const std::size_t used = p.put(c.buffer.data(), ec);
+      c.buffer.consume(used);
+      if (ec == bhttp::error::need_more) {
+        ec = {};
+        break;
+      }
+      if (ec) co_return ec;
+      if (used == 0) break;
+    }
+    if (p.is_header_done()) co_return ec;
+    ec = co_await read_more(c, deadline);
+    if (ec == asio::error::eof) end_of_input(p, ec);
+    if (ec) co_return ec;
+  }
 }
 
 // Parses body bytes already in c.buffer into the parser's body buffer. True when that gave the
@@ -497,20 +672,12 @@ asio::awaitable<std::pair<beast::error_code, std::size_t>> read_body_some(Connec
   if (c.buffer.size() > 0 && parse_buffered(c, p, drain, ec)) {
     co_return std::pair{ec, size - p.get().body().size};
   }
-  timing.arm(c.tcp());
-  std::size_t n = 0;
-  std::tie(ec, n) = co_await c.visit(
-      [&](auto& s) { return bhttp::async_read_some(s, c.buffer, p, kAwaitTuple); });
-  if (ec == bhttp::error::need_buffer) ec = {};
-  // Beast stops at every chunk of a chunked body even when the next ones are already buffered:
-  // parse those too, so events that arrived in one read are handed over together, without a
-  // scheduler round trip each.
-  if (drain && !ec) parse_buffered(c, p, true, ec);
+  ec = co_await read_more(c, timing.next());
   // A TLS peer that closes without close_notify ends a close-delimited body like a plain EOF.
-  if (ec == ssl::error::stream_truncated && p.need_eof()) {
-    ec = {};
-    p.put_eof(ec);
+  if (ec == asio::error::eof || (ec == ssl::error::stream_truncated && p.need_eof())) {
+    end_of_input(p, ec);
   }
+  if (!ec) parse_buffered(c, p, drain, ec);
   co_return std::pair{ec, size - p.get().body().size};
 }
 
@@ -942,7 +1109,7 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
     // A bad CA file fails before any socket is opened.
     if (route.target.tls && tls_context() == nullptr) co_return *tls_ctx_error;
     const detail::Target& hop = route.hop();
-    auto conn = std::make_unique<Connection>(executor);
+    auto conn = std::make_unique<Connection>(executor, watchdog);
     conn->key = route.key;
     beast::tcp_stream& plain = *conn->plain;
     beast::error_code ec;
@@ -999,7 +1166,6 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
         ++stats.connections_opened;
       }
       Connection& c = *conn;
-      c.tcp().expires_at(deadline);
       const std::array<asio::const_buffer, 2> wire{asio::buffer(msg.head), asio::buffer(msg.body)};
       // Plain HTTP: what the socket takes now leaves in one synchronous send (write_now.hpp).
       beast::error_code wec;
@@ -1007,6 +1173,7 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
       if (!wec && sent < asio::buffer_size(wire)) {
         beast::buffers_suffix<std::array<asio::const_buffer, 2>> rest(wire);
         rest.consume(sent);
+        c.tcp().expires_at(deadline);
         std::tie(wec, std::ignore) =
             co_await c.visit([&](auto& s) { return asio::async_write(s, rest, kAwaitTuple); });
       }
@@ -1024,9 +1191,7 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
         p.header_limit(kHeaderLimit);
         p.body_limit(req.body_limit);
         if (msg.method == bhttp::verb::head) p.skip(true);
-        c.tcp().expires_at(deadline);
-        auto [ec, n] = co_await c.visit(
-            [&](auto& s) { return bhttp::async_read_header(s, c.buffer, p, kAwaitTuple); });
+        const auto ec = co_await read_header(c, p, deadline);
         answered = answered || p.got_some();
         if (ec) {
           rec = ec;
@@ -1127,6 +1292,7 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
   ProxyChoice https_proxy;
   std::optional<ssl::context> tls_ctx;  // built on first https use (loading the store costs ms)
   std::optional<Error> tls_ctx_error;
+  Watchdog watchdog{executor};  // outlives the connections below
   // Declared after tls_ctx: pooled TLS connections must go first.
   std::unordered_map<std::string, std::deque<std::unique_ptr<Connection>>> pools;
   core::Clock::time_point next_sweep{};

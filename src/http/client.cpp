@@ -667,8 +667,8 @@ asio::awaitable<std::pair<beast::error_code, std::size_t>> read_body_some(Connec
   p.get().body().data = data;
   p.get().body().size = size;
   beast::error_code ec;
-  // What arrived with the header (all of a small answer) is parsed here: Beast's read would
-  // hand it over only after a trip through the scheduler, with a timer armed and cancelled.
+  // What arrived with the header (all of a small answer) is parsed here: a read would hand it
+  // over only after a trip through the scheduler.
   if (c.buffer.size() > 0 && parse_buffered(c, p, drain, ec)) {
     co_return std::pair{ec, size - p.get().body().size};
   }

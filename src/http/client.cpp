@@ -31,7 +31,6 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -46,6 +45,7 @@
 #include "core/env.hpp"
 #include "http/client_detail.hpp"
 #include "http/head.hpp"
+#include "http/response_parser.hpp"
 #include "http/write_now.hpp"
 
 namespace litellm::http {
@@ -63,7 +63,7 @@ struct Outgoing {
   std::string head;
   std::string body;
 };
-using Parser = bhttp::response_parser<bhttp::buffer_body, FieldAllocator<char>>;
+using Parser = ResponseParser;
 using std::chrono::milliseconds;
 
 constexpr auto kAwaitTuple = asio::as_tuple(asio::use_awaitable);
@@ -613,46 +613,40 @@ void end_of_input(Parser& p, beast::error_code& ec) {
   p.put_eof(ec);
 }
 
+// The bytes received and not parsed yet.
+std::string_view buffered(const Connection& c) {
+  const auto data = c.buffer.data();
+  return {static_cast<const char*>(data.data()), data.size()};
+}
+
 // Reads until `p` has the response header; body bytes that came with it stay in c.buffer.
 asio::awaitable<beast::error_code> read_header(Connection& c, Parser& p,
                                                Steady::time_point deadline) {
   for (;;) {
     beast::error_code ec;
-    while (!p.is_header_done() && c.buffer.size() > 0) {
-      const std::size_t used = p.put(c.buffer.data(), ec);
-      c.buffer.consume(used);
-      if (ec == bhttp::error::need_more) {
-        ec = {};
-        break;
-      }
+    if (c.buffer.size() > 0) {
+      const std::size_t used = p.put_head(buffered(c), ec);
       if (ec) co_return ec;
-      if (used == 0) break;
+      if (used > 0) {
+        c.buffer.consume(used);
+        co_return ec;
+      }
     }
-    if (p.is_header_done()) co_return ec;
     ec = co_await read_more(c, deadline);
     if (ec == asio::error::eof) end_of_input(p, ec);
     if (ec) co_return ec;
   }
 }
 
-// Parses body bytes already in c.buffer into the parser's body buffer. True when that gave the
+// Decodes body bytes already in c.buffer into [data + got, data + size). True when that gave the
 // caller something (body bytes, the end of the message, or an error in `ec`); false when more
-// must be read. Without `drain`, stops after the first piece that produced bytes.
-bool parse_buffered(Connection& c, Parser& p, bool drain, beast::error_code& ec) {
-  const std::size_t room = p.get().body().size;
-  while (!p.is_done() && p.get().body().size > 0 && c.buffer.size() > 0) {
-    beast::error_code pec;
-    const std::size_t used = p.put(c.buffer.data(), pec);
-    c.buffer.consume(used);
-    if (pec == bhttp::error::need_more || pec == bhttp::error::need_buffer) break;
-    if (pec) {
-      ec = pec;
-      return true;
-    }
-    if (used == 0) break;
-    if (!drain && p.get().body().size < room) break;
-  }
-  return p.is_done() || p.get().body().size < room;
+// must be read. Without `drain`, stops after the first chunk that produced bytes.
+bool parse_buffered(Connection& c, Parser& p, char* data, std::size_t size, std::size_t& got,
+                    bool drain, beast::error_code& ec) {
+  const auto step = p.put_body(buffered(c), data + got, size - got, drain, ec);
+  c.buffer.consume(step.used);
+  got += step.produced;
+  return ec || p.done() || step.produced > 0;
 }
 
 // Reads body bytes into [data, data + size); returns how many arrived. Whatever one socket read
@@ -664,21 +658,20 @@ asio::awaitable<std::pair<beast::error_code, std::size_t>> read_body_some(Connec
                                                                           const Timing& timing,
                                                                           bool drain = true) {
   Parser& p = *c.parser;
-  p.get().body().data = data;
-  p.get().body().size = size;
   beast::error_code ec;
+  std::size_t got = 0;
   // What arrived with the header (all of a small answer) is parsed here: a read would hand it
   // over only after a trip through the scheduler.
-  if (c.buffer.size() > 0 && parse_buffered(c, p, drain, ec)) {
-    co_return std::pair{ec, size - p.get().body().size};
+  if (c.buffer.size() > 0 && parse_buffered(c, p, data, size, got, drain, ec)) {
+    co_return std::pair{ec, got};
   }
   ec = co_await read_more(c, timing.next());
   // A TLS peer that closes without close_notify ends a close-delimited body like a plain EOF.
   if (ec == asio::error::eof || (ec == ssl::error::stream_truncated && p.need_eof())) {
     end_of_input(p, ec);
   }
-  if (!ec) parse_buffered(c, p, drain, ec);
-  co_return std::pair{ec, size - p.get().body().size};
+  if (!ec && c.buffer.size() > 0) parse_buffered(c, p, data, size, got, drain, ec);
+  co_return std::pair{ec, got};
 }
 
 // Appends the rest of the body to `out`, reading straight into the string.
@@ -689,7 +682,7 @@ asio::awaitable<beast::error_code> read_body_all(Connection& c, std::string& out
   if (const auto length = p.content_length(); length && *length <= limit) {
     out.resize(filled + static_cast<std::size_t>(*length));
   }
-  while (!p.is_done()) {
+  while (!p.done()) {
     if (filled == out.size()) {
       // Geometric growth, capped by the limit (the parser rejects anything beyond it).
       const std::size_t grow = std::max(kPieceSize, filled);
@@ -770,7 +763,7 @@ bool valid_header_value(std::string_view value) {
 struct Opened {
   std::unique_ptr<Connection> conn;
   unsigned status = 0;
-  Fields headers;
+  ResponseFields headers;
 };
 
 }  // namespace
@@ -1187,21 +1180,18 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
       bool answered = false;  // any response byte seen, interim answers included
       beast::error_code rec;
       for (;;) {
-        Parser& p = c.parser.emplace();
-        p.header_limit(kHeaderLimit);
-        p.body_limit(req.body_limit);
-        if (msg.method == bhttp::verb::head) p.skip(true);
+        Parser& p = c.parser.emplace(kHeaderLimit, req.body_limit, msg.method == bhttp::verb::head);
         const auto ec = co_await read_header(c, p, deadline);
         answered = answered || p.got_some();
         if (ec) {
           rec = ec;
           break;
         }
-        const unsigned status = p.get().result_int();
+        const unsigned status = p.status();
         if (status >= 100 && status < 200 && status != 101) continue;  // e.g. 103 Early Hints
         Opened opened;
         opened.status = status;
-        opened.headers = std::move(static_cast<Fields&>(p.get().base()));
+        opened.headers = std::move(p.fields());
         opened.conn = std::move(conn);
         co_return opened;
       }
@@ -1312,7 +1302,7 @@ class StreamImpl final : public ResponseStream {
         request_keep_alive_(request_keep_alive),
         timeout_(timeout),
         body_limit_(body_limit) {
-    done_ = conn_->parser->is_done();
+    done_ = conn_->parser->done();
   }
 
   ~StreamImpl() override {
@@ -1320,7 +1310,7 @@ class StreamImpl final : public ResponseStream {
   }
 
   unsigned status() const noexcept override { return status_; }
-  const Fields& headers() const noexcept override { return headers_; }
+  const ResponseFields& headers() const noexcept override { return headers_; }
 
   asio::awaitable<Result<std::string_view>> read_some() override {
     return guarded(impl_, next_piece());
@@ -1370,7 +1360,7 @@ class StreamImpl final : public ResponseStream {
       auto [ec, got] = co_await read_body_some(*conn_, piece.data(), piece.size(),
                                                Timing{{}, timeout_}, /*drain=*/first_piece_sent_);
       if (ec) co_return fail(ec);
-      done_ = conn_->parser->is_done();
+      done_ = conn_->parser->done();
       if (got > 0) {
         first_piece_sent_ = true;
         co_return std::string_view(piece.data(), got);
@@ -1398,7 +1388,7 @@ class StreamImpl final : public ResponseStream {
   RoutePtr route_;
   std::unique_ptr<Connection> conn_;
   unsigned status_;
-  Fields headers_;
+  ResponseFields headers_;
   bool request_keep_alive_;
   milliseconds timeout_;
   std::size_t body_limit_;

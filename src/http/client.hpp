@@ -30,11 +30,10 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/beast/http/fields.hpp>
 #include <boost/beast/http/verb.hpp>
 
 #include "core/clock.hpp"
-#include "http/fields.hpp"
+#include "http/response_fields.hpp"
 #include "litellm/result.hpp"
 
 namespace litellm::http {
@@ -59,7 +58,7 @@ struct ClientRequest {
 
 struct ClientResponse {
   unsigned status = 0;
-  Fields headers;
+  ResponseFields headers;
   std::string body;
 };
 
@@ -70,7 +69,7 @@ class ResponseStream {
  public:
   virtual ~ResponseStream() = default;
   virtual unsigned status() const noexcept = 0;
-  virtual const Fields& headers() const noexcept = 0;
+  virtual const ResponseFields& headers() const noexcept = 0;
   /// Next piece of the body (chunked encoding already removed), delivered as soon as the bytes
   /// arrive. An empty view means the body ended (the connection then goes back to the pool when
   /// it can). The view is valid until the next call. Each call waits at most the request's

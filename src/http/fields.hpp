@@ -1,8 +1,8 @@
 // HTTP header fields allocated from per-thread free lists.
 //
-// Beast stores each parsed header field in its own heap block (name and value inline). An answer
-// from Mistral has a dozen or more fields and an SDK client's request about as many, each a
-// malloc when parsed and a free when done with: on the gateway's hot path, every request.
+// Beast stores each parsed header field in its own heap block (name and value inline). An SDK
+// client's request has a dozen or so fields, each a malloc when parsed and a free when done with:
+// on the gateway's hot path, every request.
 // FieldAllocator keeps freed blocks of a few size classes on a per-thread free list and hands them
 // out again, which costs a few instructions instead of a trip through glibc's allocator.
 #pragma once
@@ -107,8 +107,8 @@ struct FieldAllocator {
   }
 };
 
-/// The header fields the listener parses and answers with and the client parses from upstream
-/// (ServerRequest, ServerResponse, ClientResponse, ResponseStream, error mapping).
+/// The header fields the listener parses and answers with (ServerRequest, ServerResponse). The
+/// client's answers carry ResponseFields instead (response_fields.hpp).
 using Fields = boost::beast::http::basic_fields<FieldAllocator<char>>;
 
 }  // namespace litellm::http

@@ -16,10 +16,9 @@
 #include <utility>
 #include <vector>
 
-#include <boost/beast/http/fields.hpp>
 #include <boost/json/object.hpp>
 
-#include "http/fields.hpp"
+#include "http/response_fields.hpp"
 #include "litellm/models.hpp"
 #include "litellm/result.hpp"
 
@@ -135,8 +134,8 @@ class ProviderAdapter {
 
   /// Upstream non-2xx answer -> Error with the right kind (context window, auth, rate limit...),
   /// the upstream body kept verbatim in Error::body, Retry-After parsed into Error::retry_after.
-  virtual Error map_error(unsigned status, std::string_view body, const http::Fields& headers,
-                          const Target& target) const = 0;
+  virtual Error map_error(unsigned status, std::string_view body,
+                          const http::ResponseFields& headers, const Target& target) const = 0;
 };
 
 /// The adapter registered for a provider prefix ("mistral", "openai", "groq", ...), or nullptr.

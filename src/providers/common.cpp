@@ -445,16 +445,12 @@ std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view valu
   return std::nullopt;
 }
 
-std::optional<std::chrono::milliseconds> retry_after_from(const http::Fields& headers,
+std::optional<std::chrono::milliseconds> retry_after_from(const http::ResponseFields& headers,
                                                           std::int64_t now_unix) {
-  if (auto it = headers.find("retry-after-ms"); it != headers.end()) {
-    if (auto ms = parse_seconds(trim(std::string_view(it->value().data(), it->value().size())))) {
-      return clamp_ms(*ms);
-    }
+  if (auto v = headers.find("retry-after-ms")) {
+    if (auto ms = parse_seconds(trim(*v))) return clamp_ms(*ms);
   }
-  if (auto it = headers.find(boost::beast::http::field::retry_after); it != headers.end()) {
-    return parse_retry_after(std::string_view(it->value().data(), it->value().size()), now_unix);
-  }
+  if (auto v = headers.find("retry-after")) return parse_retry_after(*v, now_unix);
   return std::nullopt;
 }
 
@@ -474,7 +470,7 @@ ErrorBodyInfo read_error_body(std::string_view body) {
   return info;
 }
 
-Error map_http_error(unsigned status, std::string_view body, const http::Fields& headers,
+Error map_http_error(unsigned status, std::string_view body, const http::ResponseFields& headers,
                      std::string_view provider, std::string_view exception_name,
                      std::string_view model, std::int64_t now_unix) {
   ErrorBodyInfo info = read_error_body(body);

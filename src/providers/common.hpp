@@ -10,11 +10,10 @@
 #include <string>
 #include <string_view>
 
-#include <boost/beast/http/fields.hpp>
 #include <boost/json.hpp>
 
 #include "core/json_writer.hpp"
-#include "http/fields.hpp"
+#include "http/response_fields.hpp"
 #include "litellm/result.hpp"
 
 namespace litellm::providers::detail {
@@ -45,7 +44,7 @@ std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view valu
                                                            std::int64_t now_unix) noexcept;
 
 /// The delay an upstream asked for: "retry-after-ms" (OpenAI's) first, then "retry-after".
-std::optional<std::chrono::milliseconds> retry_after_from(const http::Fields& headers,
+std::optional<std::chrono::milliseconds> retry_after_from(const http::ResponseFields& headers,
                                                           std::int64_t now_unix);
 
 /// What an upstream error body says, whatever its shape: OpenAI's {"error":{...}}, Mistral's
@@ -62,7 +61,7 @@ ErrorBodyInfo read_error_body(std::string_view body);
 
 /// Upstream non-2xx answer -> Error, with LiteLLM's kinds and message prefixes
 /// ("RateLimitError: MistralException - ..."). `exception_name` is e.g. "MistralException".
-Error map_http_error(unsigned status, std::string_view body, const http::Fields& headers,
+Error map_http_error(unsigned status, std::string_view body, const http::ResponseFields& headers,
                      std::string_view provider, std::string_view exception_name,
                      std::string_view model, std::int64_t now_unix);
 

@@ -52,25 +52,21 @@ Tokens tokens_of(const json::object* usage) {
           core::get_int(*usage, "total_tokens").value_or(0)};
 }
 
-std::string pass_through_fields(const http::Fields& f) {
-  // Rate-limit headers are what LiteLLM's proxy forwards to clients verbatim (lower-cased).
-  // This runs on every answer over every upstream field, so the test is cheap first: Beast
-  // already classified each name, and no x-ratelimit-* name is one of its known fields.
+std::string pass_through_fields(const http::ResponseFields& f) {
+  // Rate-limit headers are what LiteLLM's proxy forwards to clients verbatim (lower-cased, as
+  // the client's parser already stored the names).
   constexpr std::string_view kPrefix = "x-ratelimit-";
   std::string out;
-  for (const auto& h : f) {
-    if (h.name() != boost::beast::http::field::unknown) continue;
-    const std::string_view name = h.name_string();
-    if (name.size() <= kPrefix.size() || !core::starts_with_icase(name, kPrefix)) continue;
-    // Written as it is: Beast's parser never yields a CR or LF in a field (a folded line
-    // becomes a space), so unlike http::append_field there is nothing to neutralise.
-    const std::string_view value = h.value();
+  for (const auto [name, value] : f) {
+    if (name.size() <= kPrefix.size() || !name.starts_with(kPrefix)) continue;
+    // Written as it is: the client's parser refuses a CR, LF or other control byte in a value
+    // (a folded line becomes spaces), so unlike http::append_field there is nothing to
+    // neutralise.
     if (out.empty()) out.reserve(512);
     const std::size_t at = out.size();
     out.resize(at + name.size() + value.size() + 4);
     char* p = out.data() + at;
     std::memcpy(p, name.data(), name.size());
-    core::ascii_lower(p, name.size());
     p += name.size();
     *p++ = ':';
     *p++ = ' ';

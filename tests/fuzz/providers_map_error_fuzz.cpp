@@ -17,13 +17,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                            429, 500, 502, 503, 504, 418, 529, 200};
   const unsigned status = kStatuses[data[0] % 16];
   std::string_view rest(reinterpret_cast<const char*>(data + 1), size - 1);
-  boost::beast::http::fields headers;
+  http::ResponseFields headers;
   if (auto nl = rest.find('\n'); nl != std::string_view::npos && nl < 64) {
     std::string value(rest.substr(0, nl));
     bool printable = true;
     for (char c : value)
       printable = printable && c >= 0x20 && c < 0x7f;
-    if (printable) headers.set(boost::beast::http::field::retry_after, value);
+    if (printable) headers.add("Retry-After", value);
     rest.remove_prefix(nl + 1);
   }
   providers::Target t;

@@ -74,8 +74,8 @@ std::span<const std::string_view> MistralAdapter::api_base_envs() const noexcept
   return kBaseEnvs;
 }
 
-Error MistralAdapter::map_error(unsigned status, std::string_view body, const http::Fields& headers,
-                                const Target& target) const {
+Error MistralAdapter::map_error(unsigned status, std::string_view body,
+                                const http::ResponseFields& headers, const Target& target) const {
   return detail::map_http_error(status, body, headers, internal::kProvider,
                                 internal::kExceptionName, target.model,
                                 core::SystemClock::instance().unix_seconds());

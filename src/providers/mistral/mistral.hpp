@@ -53,7 +53,7 @@ class MistralAdapter final : public ProviderAdapter {
                                                  const boost::json::object& request,
                                                  const Target& target) const override;
 
-  Error map_error(unsigned status, std::string_view body, const http::Fields& headers,
+  Error map_error(unsigned status, std::string_view body, const http::ResponseFields& headers,
                   const Target& target) const override;
 };
 

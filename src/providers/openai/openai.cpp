@@ -310,7 +310,8 @@ Result<json::object> OpenAICompatibleAdapter::embedding_response(std::string_vie
 }
 
 Error OpenAICompatibleAdapter::map_error(unsigned status, std::string_view body,
-                                         const http::Fields& headers, const Target& target) const {
+                                         const http::ResponseFields& headers,
+                                         const Target& target) const {
   return detail::map_http_error(status, body, headers, spec_.name, exception_name_, target.model,
                                 core::SystemClock::instance().unix_seconds());
 }

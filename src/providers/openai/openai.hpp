@@ -49,7 +49,7 @@ class OpenAICompatibleAdapter final : public ProviderAdapter {
   Result<boost::json::object> embedding_response(std::string_view body,
                                                  const boost::json::object& request,
                                                  const Target& target) const override;
-  Error map_error(unsigned status, std::string_view body, const http::Fields& headers,
+  Error map_error(unsigned status, std::string_view body, const http::ResponseFields& headers,
                   const Target& target) const override;
 
  private:

@@ -58,7 +58,7 @@ TEST(HttpClient, SendsAPostAndReadsTheWholeResponse) {
   auto res = run(ioc, client.send(std::move(req)));
   ASSERT_TRUE(res.ok()) << res.error().message;
   EXPECT_EQ(res->status, 201u);
-  EXPECT_EQ(res->headers["X-Answer"], "42");
+  EXPECT_EQ(res->headers.find("X-Answer"), "42");
   EXPECT_EQ(res->body, "got {\"model\":1}\r\n");
   EXPECT_TRUE(saw_headers.load());
   EXPECT_EQ(client.stats().requests, 1u);
@@ -435,7 +435,7 @@ TEST(HttpClient, StreamsEachChunkBeforeTheServerSendsTheNext) {
   auto stream = run(ioc, client.open(get(server.url("/stream"))));
   ASSERT_TRUE(stream.ok()) << stream.error().message;
   EXPECT_EQ((*stream)->status(), 200u);
-  EXPECT_EQ((*stream)->headers()[bhttp::field::content_type], "text/event-stream");
+  EXPECT_EQ((*stream)->headers().find("content-type"), "text/event-stream");
   auto first = run(ioc, (*stream)->read_some());
   ASSERT_TRUE(first.ok()) << first.error().message;
   EXPECT_EQ(*first, "data: piece1\n\n");
@@ -651,7 +651,7 @@ TEST(HttpClient, AHeadRequestEndsAfterTheHeader) {
   req.method = bhttp::verb::head;
   auto res = run(ioc, client.send(std::move(req)));
   ASSERT_TRUE(res.ok()) << res.error().message;
-  EXPECT_EQ(res->headers[bhttp::field::content_length], "1000");
+  EXPECT_EQ(res->headers.find("Content-Length"), "1000");
   EXPECT_TRUE(res->body.empty());
 }
 

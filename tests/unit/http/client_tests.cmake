@@ -7,5 +7,6 @@ if(TARGET litellm_http)
                        ${CMAKE_CURRENT_LIST_DIR}/client_tls_test.cpp
                        ${CMAKE_CURRENT_LIST_DIR}/client_detail_test.cpp
                        ${CMAKE_CURRENT_LIST_DIR}/fields_test.cpp
+                       ${CMAKE_CURRENT_LIST_DIR}/response_parser_test.cpp
                DEPS litellm_http LABELS unit)
 endif()

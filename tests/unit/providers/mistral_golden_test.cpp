@@ -173,10 +173,10 @@ TEST_P(MistralGolden, MatchesFixtures) {
   }
 
   if (has("error_body.txt")) {
-    boost::beast::http::fields headers;
+    http::ResponseFields headers;
     if (const auto* h = core::get_object(case_, "headers")) {
       for (const auto& kv : *h)
-        headers.set(kv.key(), std::string(kv.value().as_string()));
+        headers.add(kv.key(), kv.value().as_string());
     }
     const std::string body = testing::read_file(dir_ / "error_body.txt");
     Error e = adapter_.map_error(static_cast<unsigned>(case_.at("status").as_int64()), body,

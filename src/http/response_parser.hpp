@@ -64,7 +64,8 @@ class ResponseParser {
   bool need_eof() const noexcept { return framing_ == Framing::until_close; }
   /// The connection may carry another request once this answer is read.
   bool keep_alive() const noexcept {
-    if (need_eof() || close_) return false;
+    // After 101 the connection speaks another protocol: never back to the pool.
+    if (need_eof() || close_ || status_ == 101) return false;
     return minor_version_ >= 1 || keep_alive_token_;
   }
 

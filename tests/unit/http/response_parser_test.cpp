@@ -172,6 +172,7 @@ TEST(ResponseParser, KeepAliveFollowsTheVersionAndTheConnectionField) {
   EXPECT_FALSE(keep("HTTP/1.1 200 OK\r\nConnection: upgrade, Close\r\n"));
   EXPECT_FALSE(keep("HTTP/1.0 200 OK\r\n"));
   EXPECT_TRUE(keep("HTTP/1.0 200 OK\r\nConnection: keep-alive\r\n"));
+  EXPECT_FALSE(keep("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"));
 }
 
 TEST(ResponseParser, AnswersWithoutABodyEndAtTheirHead) {

@@ -72,6 +72,28 @@ TEST(HttpServer, ServesSeveralRequestsOnOneKeptAliveConnection) {
   EXPECT_EQ(st.requests, 3u);
 }
 
+TEST(HttpHead, AppendFieldBlanksACrOrLfWhereverItSits) {
+  // Every position in lines shorter and longer than a vector word, among neighbours of CR and
+  // LF (0x0b, 0x0e, 0x8a, 0x8d) that a byte-scan shortcut could confuse with them.
+  for (char bad : {'\r', '\n'}) {
+    for (std::size_t size = 1; size <= 20; ++size) {
+      for (std::size_t at = 0; at < size; ++at) {
+        std::string value(size, '\x8d');
+        for (std::size_t i = 0; i < size; i += 2) value[i] = i % 4 == 0 ? '\x0b' : '\x0e';
+        value[at] = bad;
+        std::string out;
+        append_field(out, "x", value);
+        std::string want = "x: " + value + "\r\n";
+        want[3 + at] = ' ';
+        EXPECT_EQ(out, want) << "size " << size << " at " << at;
+      }
+    }
+  }
+  std::string clean;
+  append_field(clean, "x-clean", "\x8d\x0b\x0e\x8a\x0c");
+  EXPECT_EQ(clean, "x-clean: \x8d\x0b\x0e\x8a\x0c\r\n");
+}
+
 TEST(HttpServer, WritesPreRenderedExtraFieldsWithTheResponseAndTheStream) {
   RunningServer s(test_options(),
                   [](ServerRequest& req, ResponseWriter& w) -> asio::awaitable<void> {

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <deque>
 #include <map>
 #include <optional>
@@ -756,8 +757,11 @@ bool valid_header_name(std::string_view name) {
 }
 
 bool valid_header_value(std::string_view value) {
-  return std::none_of(value.begin(), value.end(),
-                      [](char c) { return c == '\r' || c == '\n' || c == '\0'; });
+  // Three vectorised scans beat one byte loop testing three values (an API key is ~40 bytes).
+  const auto has = [value](char c) {
+    return std::memchr(value.data(), c, value.size()) != nullptr;
+  };
+  return value.empty() || (!has('\r') && !has('\n') && !has('\0'));
 }
 
 struct Opened {
@@ -882,12 +886,13 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
           if (beast::iequals(token, "close")) out.keep_alive = false;
         }
       }
-      append_field(h, name, value);  // validated: no CR, LF or NUL to neutralise
+      append_checked_field(h, name, value);  // validated above
     }
-    if (!has_host) append_field(h, "Host", route.host);
-    if (!has_agent) append_field(h, "User-Agent", kUserAgent);
+    // A host name passed parse_target's check; the rest are ours.
+    if (!has_host) append_checked_field(h, "Host", route.host);
+    if (!has_agent) append_checked_field(h, "User-Agent", kUserAgent);
     if (route.proxy && !route.target.tls && !route.proxy_auth.empty()) {
-      append_field(h, "Proxy-Authorization", route.proxy_auth);
+      append_checked_field(h, "Proxy-Authorization", route.proxy_auth);
     }
     // As Beast's prepare_payload: a length whenever there is a body, and for the methods that
     // expect one even when it is empty.
@@ -896,8 +901,8 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
       char digits[24];
       auto [end, ec] = std::to_chars(digits, digits + sizeof digits, req.body.size());
       static_cast<void>(ec);  // 24 characters hold any size
-      append_field(h, "Content-Length",
-                   std::string_view(digits, static_cast<std::size_t>(end - digits)));
+      append_checked_field(h, "Content-Length",
+                           std::string_view(digits, static_cast<std::size_t>(end - digits)));
     }
     h += "\r\n";
     out.body = std::move(req.body);

@@ -72,11 +72,8 @@ void write_head(std::string& out, const boost::beast::http::request_header<Field
   head_detail::append_fields(out, h);
 }
 
-/// Appends one "name: value\r\n" line for ResponseWriter's extra fields. A CR or LF in either
-/// part (a config string, say) would split the head: those characters become spaces. The scan is
-/// two memchr calls (vectorised) because this runs for every field of every answer; the fix-up
-/// loop runs only when one of them finds something.
-inline void append_field(std::string& out, std::string_view name, std::string_view value) {
+/// Appends "name: value\r\n" as given, for parts the caller has checked hold no CR or LF.
+inline void append_checked_field(std::string& out, std::string_view name, std::string_view value) {
   const std::size_t from = out.size();
   const std::size_t n = name.size() + 2 + value.size();
   out.resize(from + n + 2);  // one size check for the whole line, not one per piece
@@ -85,13 +82,24 @@ inline void append_field(std::string& out, std::string_view name, std::string_vi
   first[name.size()] = ':';
   first[name.size() + 1] = ' ';
   std::memcpy(first + name.size() + 2, value.data(), value.size());
+  first[n] = '\r';
+  first[n + 1] = '\n';
+}
+
+/// Appends one "name: value\r\n" line for ResponseWriter's extra fields. A CR or LF in either
+/// part (a config string, say) would split the head: those characters become spaces. The scan is
+/// two memchr calls (vectorised) because this runs for every field of every answer; the fix-up
+/// loop runs only when one of them finds something.
+inline void append_field(std::string& out, std::string_view name, std::string_view value) {
+  const std::size_t from = out.size();
+  append_checked_field(out, name, value);
+  char* const first = out.data() + from;
+  const std::size_t n = out.size() - from - 2;
   if (std::memchr(first, '\r', n) != nullptr || std::memchr(first, '\n', n) != nullptr) {
     for (char* p = first; p != first + n; ++p) {
       if (*p == '\r' || *p == '\n') *p = ' ';
     }
   }
-  first[n] = '\r';
-  first[n + 1] = '\n';
 }
 
 /// Inserts pre-rendered field lines at the end of a head written by write_head.

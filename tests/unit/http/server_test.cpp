@@ -79,7 +79,8 @@ TEST(HttpHead, AppendFieldBlanksACrOrLfWhereverItSits) {
     for (std::size_t size = 1; size <= 20; ++size) {
       for (std::size_t at = 0; at < size; ++at) {
         std::string value(size, '\x8d');
-        for (std::size_t i = 0; i < size; i += 2) value[i] = i % 4 == 0 ? '\x0b' : '\x0e';
+        for (std::size_t i = 0; i < size; i += 2)
+          value[i] = i % 4 == 0 ? '\x0b' : '\x0e';
         value[at] = bad;
         std::string out;
         append_field(out, "x", value);

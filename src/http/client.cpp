@@ -680,8 +680,8 @@ asio::awaitable<beast::error_code> read_body_all(Connection& c, std::string& out
                                                  const Timing& timing) {
   Parser& p = *c.parser;
   std::size_t filled = out.size();
-  if (const auto length = p.content_length(); length && *length <= limit) {
-    out.resize(filled + static_cast<std::size_t>(*length));
+  if (const auto length = p.content_length(); length && *length <= limit && filled == 0) {
+    out.resize(static_cast<std::size_t>(*length));
   }
   while (!p.done()) {
     if (filled == out.size()) {
@@ -699,6 +699,20 @@ asio::awaitable<beast::error_code> read_body_all(Connection& c, std::string& out
   }
   out.resize(filled);
   co_return beast::error_code{};
+}
+
+// Decodes what c.buffer holds of the body into `out` without a coroutine: all of a small answer
+// arrives with its header, and then read_body_all's two coroutine frames (and their allocations)
+// would only copy it. True when the body is complete or `ec` has an error; otherwise `out` holds
+// the body's start and read_body_all goes on from there.
+bool body_from_buffer(Connection& c, std::string& out, beast::error_code& ec) {
+  Parser& p = *c.parser;
+  if (p.done() || c.buffer.size() == 0) return p.done();
+  out.resize(c.buffer.size());  // decoding never makes a body longer than its bytes
+  std::size_t got = 0;
+  parse_buffered(c, p, out.data(), out.size(), got, /*drain=*/true, ec);
+  out.resize(got);
+  return ec || p.done();
 }
 
 struct ToTerminal {
@@ -1266,8 +1280,10 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
       Connection& c = *ex.opened.conn;
       out->status = ex.opened.status;
       out->headers = std::move(ex.opened.headers);
-      const auto ec =
-          co_await read_body_all(c, out->body, req.body_limit, Timing{ex.deadline, req.timeout});
+      beast::error_code ec;
+      if (!body_from_buffer(c, out->body, ec)) {
+        ec = co_await read_body_all(c, out->body, req.body_limit, Timing{ex.deadline, req.timeout});
+      }
       if (ec) {
         out = io_error(*ex.route, "reading the response", ec, req.timeout, req.body_limit);
       } else if (c.parser->keep_alive() && ex.msg.keep_alive && c.buffer.size() == 0) {

@@ -149,6 +149,26 @@ TEST(HttpClient, ReadsABodyDelimitedByTheServerClosingTheConnection) {
   EXPECT_EQ(res->body, "until the end");
 }
 
+TEST(HttpClient, JoinsABodyWhoseStartCameWithTheHeaderAndTheRestLater) {
+  // Length-framed and chunked: what came with the header is decoded at once, the rest read on.
+  for (const std::string framing : {"Content-Length: 26\r\n\r\nabcdefghijklm",
+                                    "Transfer-Encoding: chunked\r\n\r\nd\r\nabcdefghijklm\r\n"}) {
+    const bool chunked = framing.starts_with("Transfer");
+    RawServer server([&](tcp::socket socket) -> asio::awaitable<void> {
+      beast::flat_buffer buffer;
+      if (!co_await read_request(socket, buffer)) co_return;
+      co_await write_raw(socket, "HTTP/1.1 200 OK\r\n" + framing);
+      co_await sleep_for(30ms);
+      co_await write_raw(socket, chunked ? "d\r\nnopqrstuvwxyz\r\n0\r\n\r\n" : "nopqrstuvwxyz");
+    });
+    asio::io_context ioc;
+    Client client(ioc.get_executor(), no_proxy_options());
+    auto res = run(ioc, client.send(get(server.url())));
+    ASSERT_TRUE(res.ok()) << res.error().message;
+    EXPECT_EQ(res->body, "abcdefghijklmnopqrstuvwxyz") << framing;
+  }
+}
+
 TEST(HttpClient, RefusesHeaderNamesThatAreNotTokensAndValuesWithCrLfOrNulBeforeSending) {
   std::atomic<int> requests{0};
   std::atomic<bool> saw_specials{false};

@@ -680,7 +680,8 @@ asio::awaitable<beast::error_code> read_body_all(Connection& c, std::string& out
                                                  const Timing& timing) {
   Parser& p = *c.parser;
   std::size_t filled = out.size();
-  if (const auto length = p.content_length(); length && *length <= limit && filled == 0) {
+  // Sized once when the length is known: `out` may already hold the body's start (send()).
+  if (const auto length = p.content_length(); length && *length <= limit && *length > filled) {
     out.resize(static_cast<std::size_t>(*length));
   }
   while (!p.done()) {

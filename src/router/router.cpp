@@ -13,7 +13,6 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/container/small_vector.hpp>
 
-#include "core/ascii.hpp"
 #include "core/env.hpp"
 #include "core/json.hpp"
 #include "http/head.hpp"

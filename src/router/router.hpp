@@ -23,7 +23,6 @@
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/beast/http/fields.hpp>
 #include <boost/json/object.hpp>
 
 #include "core/clock.hpp"

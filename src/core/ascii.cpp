@@ -25,4 +25,14 @@ void ascii_lower(char* p, std::size_t n) noexcept {
   }
 }
 
+std::size_t find_either(std::string_view s, char a, char b, std::size_t pos) noexcept {
+  if (pos >= s.size()) return std::string_view::npos;
+  const char* const from = s.data() + pos;
+  std::size_t n = s.size() - pos;
+  const auto* hit = static_cast<const char*>(std::memchr(from, a, n));
+  if (hit != nullptr) n = static_cast<std::size_t>(hit - from);
+  if (const auto* other = static_cast<const char*>(std::memchr(from, b, n))) hit = other;
+  return hit == nullptr ? std::string_view::npos : static_cast<std::size_t>(hit - s.data());
+}
+
 }  // namespace litellm::core

@@ -12,6 +12,11 @@ namespace litellm::core {
 /// every forwarded upstream header name.
 void ascii_lower(char* p, std::size_t n) noexcept;
 
+/// The position of the first `a` or `b` in `s` at or after `pos`, or npos. Two memchr calls,
+/// the second bounded by the first's hit: std::string_view::find_first_of calls memchr once per
+/// byte of `s`, and this runs over every line of every upstream event stream.
+std::size_t find_either(std::string_view s, char a, char b, std::size_t pos = 0) noexcept;
+
 /// A lower-cased copy of `s`.
 inline std::string ascii_lower(std::string_view s) {
   std::string out(s);

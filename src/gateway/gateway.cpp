@@ -5,6 +5,7 @@
 #include <atomic>
 #include <charconv>
 #include <cstdio>
+#include <cstring>
 #include <future>
 #include <random>
 #include <thread>
@@ -39,30 +40,39 @@ using SteadyClock = std::chrono::steady_clock;
 // The worker thread's own client (keep-alive pool); set when the worker starts.
 thread_local http::Client* t_client = nullptr;
 
+// Two hex digits per byte value: the call id is written a byte at a time (16 lookups) rather
+// than a nibble at a time, which was ~400 instructions per request.
+constexpr std::array<std::array<char, 2>, 256> kHexPairs = [] {
+  constexpr char kHex[] = "0123456789abcdef";
+  std::array<std::array<char, 2>, 256> t{};
+  for (std::size_t i = 0; i < 256; ++i)
+    t[i] = {kHex[i >> 4], kHex[i & 0xf]};
+  return t;
+}();
+
 std::string new_call_id() {
   thread_local std::mt19937_64 gen{std::random_device{}()};
   std::uint64_t a = gen();
   std::uint64_t b = gen();
-  // UUID v4 layout.
+  // UUID v4 layout: 8-4-4-4-12 hex digits, version 4, variant 10.
   a = (a & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;
   b = (b & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;
-  // Hex by hand: snprintf was a visible share of a proxied request's CPU.
-  static constexpr char kHex[] = "0123456789abcdef";
   std::string out(36, '-');
-  std::size_t pos = 0;
-  auto put = [&](std::uint64_t bits, int digits) {
-    for (int i = digits - 1; i >= 0; --i)
-      out[pos++] = kHex[(bits >> (4 * i)) & 0xf];
+  char* p = out.data();
+  // The bytes of `bits` from byte `from` (0: the most significant) down to byte `to`.
+  const auto put = [&p](std::uint64_t bits, int from, int to) {
+    for (int i = from; i <= to; ++i, p += 2)
+      std::memcpy(p, kHexPairs[(bits >> (56 - 8 * i)) & 0xff].data(), 2);
   };
-  put(a >> 32, 8);
-  ++pos;
-  put(a >> 16, 4);
-  ++pos;
-  put(a, 4);
-  ++pos;
-  put(b >> 48, 4);
-  ++pos;
-  put(b, 12);
+  put(a, 0, 3);
+  ++p;
+  put(a, 4, 5);
+  ++p;
+  put(a, 6, 7);
+  ++p;
+  put(b, 0, 1);
+  ++p;
+  put(b, 2, 7);
   return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "core/ascii.hpp"
 #include "core/env.hpp"
 #include "core/json.hpp"
 #include "providers/adapter.hpp"
@@ -13,7 +14,7 @@ namespace json = boost::json;
 using bverb = boost::beast::http::verb;
 
 std::string_view strip_query(std::string_view target) {
-  auto q = target.find_first_of("?#");
+  auto q = core::find_either(target, '?', '#');
   return q == std::string_view::npos ? target : target.substr(0, q);
 }
 

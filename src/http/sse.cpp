@@ -3,6 +3,8 @@
 #include <string>
 #include <utility>
 
+#include "core/ascii.hpp"
+
 namespace litellm::http {
 
 namespace {
@@ -53,7 +55,7 @@ Result<void> SseDecoder::feed_lines(std::string_view bytes, std::vector<SseEvent
     if (bytes.front() == '\n') pos = 1;
   }
   while (pos < bytes.size()) {
-    const std::size_t end = bytes.find_first_of("\r\n", pos);
+    const std::size_t end = core::find_either(bytes, '\n', '\r', pos);
     if (end == std::string_view::npos) {
       const std::string_view rest = bytes.substr(pos);
       if (line_.size() + rest.size() > max_event_bytes_) return fail();

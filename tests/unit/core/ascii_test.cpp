@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <string_view>
+#include <utility>
 
 namespace litellm::core {
 namespace {
@@ -46,6 +48,22 @@ TEST(StartsWithIcase, MatchesEitherCaseOfLettersOnly) {
   EXPECT_FALSE(starts_with_icase("x-ratelimiT_", "x-ratelimit-"));
   EXPECT_FALSE(starts_with_icase("y-ratelimit-a", "x-ratelimit-"));
   EXPECT_TRUE(starts_with_icase("anything", ""));
+}
+
+// Checked against std::string_view::find_first_of (the behaviour it replaces) for every start
+// position over strings holding either byte, both, neither, and in either order.
+TEST(FindEither, AgreesWithFindFirstOfEverywhere) {
+  for (std::string_view s :
+       {"", "x", "\n", "\r", "ab\r\ncd", "ab\n\rcd", "data: {}\n\n", "a\rb\rc\n",
+        "no break at all in this longer line", "/v1/chat?x=1#f", "/a#b?c"}) {
+    for (auto [a, b] : {std::pair{'\n', '\r'}, std::pair{'?', '#'}}) {
+      const char set[] = {a, b};
+      for (std::size_t pos = 0; pos <= s.size() + 1; ++pos) {
+        EXPECT_EQ(find_either(s, a, b, pos), s.find_first_of(std::string_view(set, 2), pos))
+            << "'" << s << "' from " << pos;
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // The SDK's own cost per call, without the network: CPU time to build the upstream request from
 // CompletionParams (public struct -> OpenAI JSON -> Mistral wire body) and to turn a Mistral
-// answer into a ModelResponse, for ~1 KB and ~32 KB bodies. Then, against an embedded emulator
-// on loopback, the wall time per call and how many connections N sequential calls opened.
+// answer into a ModelResponse, for ~1 KB and ~32 KB bodies, and to cut a streamed answer into
+// its events. Then, against an embedded emulator on loopback, the wall time per call and how many
+// connections N sequential calls opened.
 //
 //   build/bench/sdk_bench [--benchmark_min_time=0.5]
 #include <benchmark/benchmark.h>
@@ -9,6 +10,8 @@
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -18,6 +21,7 @@
 
 #include "emulator/emulator.hpp"
 #include "http/client.hpp"
+#include "http/sse.hpp"
 #include "litellm/litellm.hpp"
 #include "providers/adapter.hpp"
 #include "router/router.hpp"
@@ -110,6 +114,33 @@ void BM_ParseResponse(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * body.size()));
 }
 BENCHMARK(BM_ParseResponse)->Arg(1024)->Arg(32 * 1024)->Unit(benchmark::kMicrosecond);
+
+// A streamed answer's bytes cut into events: `range(0)` Mistral chunks of ~250 bytes, read in
+// 4 KiB pieces as a socket would give them. Reported per event.
+void BM_DecodeStream(benchmark::State& state) {
+  std::string wire;
+  for (std::int64_t i = 0; i < state.range(0); ++i) {
+    wire += R"(data: {"id":"cmpl-0123456789abcdef","object":"chat.completion.chunk",)"
+            R"("created":1700000000,"model":"mistral-small-latest","choices":[{"index":0,)"
+            R"("delta":{"content":" token )" +
+            std::to_string(i) + R"("},"finish_reason":null}]})" + "\n\n";
+  }
+  wire += "data: [DONE]\n\n";
+  std::vector<litellm::http::SseEvent> events;
+  for (auto _ : state) {
+    litellm::http::SseDecoder decoder;
+    events.clear();
+    for (std::size_t at = 0; at < wire.size(); at += 4096) {
+      auto r = decoder.feed(std::string_view(wire).substr(at, 4096), events);
+      if (!r) state.SkipWithError("decoder failed");
+    }
+    benchmark::DoNotOptimize(events.data());
+  }
+  state.counters["events"] = static_cast<double>(events.size());
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * events.size()));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * wire.size()));
+}
+BENCHMARK(BM_DecodeStream)->Arg(200)->Unit(benchmark::kMicrosecond);
 
 // Connection reuse: N sequential calls through the SDK's path (router + pooled client) to an
 // embedded emulator. Prints calls, connections opened and reused, and wall time per call.

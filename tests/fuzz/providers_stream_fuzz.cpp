@@ -1,14 +1,17 @@
 // Upstream SSE bytes -> the stream decoders, fed whole and in splits chosen by the input's
-// first bytes. The chunks and the outcome must be the same for every split.
+// first bytes. The chunks and the outcome must be the same for every split, and for Mistral the
+// same whether the usual chunks are read as events or every chunk as a document.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <memory>
 #include <string_view>
 #include <vector>
 
 #include <boost/json.hpp>
 
 #include "providers/adapter.hpp"
+#include "providers/mistral/internal.hpp"
 
 namespace {
 
@@ -18,10 +21,9 @@ struct Outcome {
   std::string error;
 };
 
-Outcome run(const litellm::providers::ProviderAdapter& a, const boost::json::object& request,
-            const litellm::providers::Target& t, std::string_view bytes, std::string_view splits) {
+Outcome run(std::unique_ptr<litellm::providers::ChatStreamDecoder> d, std::string_view bytes,
+            std::string_view splits) {
   Outcome o;
-  auto d = a.chat_stream(request, t);
   std::size_t at = 0;
   std::size_t k = 0;
   while (at < bytes.size()) {
@@ -59,9 +61,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   t.provider = provider;
   t.model = "m";
   const auto& a = *providers::find_adapter(provider);
-  Outcome whole = run(a, request, t, bytes, {});
-  Outcome split = run(a, request, t, bytes, splits);
+  Outcome whole = run(a.chat_stream(request, t), bytes, {});
+  Outcome split = run(a.chat_stream(request, t), bytes, splits);
   if (whole.chunks != split.chunks || whole.ok != split.ok || whole.error != split.error)
     std::abort();
+  if ((data[0] & 2) == 0) {
+    Outcome document = run(
+        providers::mistral::internal::chat_stream_decoder(include_usage, t.model, /*fast=*/false),
+        bytes, splits);
+    if (whole.chunks != document.chunks || whole.ok != document.ok || whole.error != document.error)
+      std::abort();
+  }
   return 0;
 }

@@ -55,32 +55,10 @@ enum class Field : std::uint8_t {
 
 enum class Ctx : std::uint8_t { answer, choices, choice, message, usage, details, tool_calls };
 
-// A string of the answer: a view of the body when it was written there without escapes (the
-// parser then hands over the body's own bytes), else an unescaped copy. No allocation for the
-// usual id, model and text.
-class Text {
- public:
-  void set(std::string_view s, std::string_view body) {
-    if (s.data() >= body.data() && s.data() + s.size() <= body.data() + body.size()) {
-      view_ = s;
-      owned_ = false;
-    } else {
-      own_.assign(s);
-      owned_ = true;
-    }
-  }
-  std::string_view get() const noexcept { return owned_ ? std::string_view(own_) : view_; }
-
- private:
-  std::string_view view_;
-  std::string own_;
-  bool owned_ = false;
-};
-
 struct Choice {
   std::optional<std::int64_t> index;
-  std::optional<Text> finish;   // nullopt: "stop"
-  std::optional<Text> content;  // nullopt: null
+  std::optional<BodyText> finish;   // nullopt: "stop"
+  std::optional<BodyText> content;  // nullopt: null
   std::uint32_t seen = 0;
   std::uint32_t message_seen = 0;
 };
@@ -249,7 +227,7 @@ class Reader {
   ChatAnswer answer(const Target& target) && {
     ChatAnswer out;
     core::JsonWriter w(256 + content_bytes_);
-    auto text = [](const std::optional<Text>& t) {
+    auto text = [](const std::optional<BodyText>& t) {
       return t ? std::optional<std::string_view>(t->get()) : std::nullopt;
     };
     begin_completion(w, text(id_), created_, text(model_), target);
@@ -481,8 +459,8 @@ class Reader {
   std::uint32_t usage_seen_ = 0;
   bool has_choices_ = false;
   std::string_view body_;
-  std::optional<Text> id_;
-  std::optional<Text> model_;
+  std::optional<BodyText> id_;
+  std::optional<BodyText> model_;
   std::optional<std::int64_t> created_;
   boost::container::small_vector<Choice, 1> choices_;  // n = 1 is the usual answer
   std::size_t content_bytes_ = 0;

@@ -1,8 +1,14 @@
 // Mistral's SSE chat stream -> OpenAI chat.completion.chunk objects. State is one stream's:
 // the SSE decoder, and per choice a <think> splitter and the tool-call count.
 #include <array>
+#include <cstdint>
 #include <optional>
+#include <string>
+#include <utility>
 #include <vector>
+
+#include <boost/container/small_vector.hpp>
+#include <boost/json/basic_parser_impl.hpp>
 
 #include "core/json.hpp"
 #include "http/sse.hpp"
@@ -16,16 +22,284 @@ namespace litellm::providers::mistral {
 namespace {
 
 namespace json = boost::json;
+using json::error_code;
+using json::string_view;
 
 // n is small in practice; a choice index beyond this is a broken upstream, not a request.
 constexpr std::int64_t kMaxChoices = 256;
 
+// One choice of a chunk as read, by the document path or the event reader: what on_choice
+// turns into OpenAI's delta.
+struct ChoiceIn {
+  std::int64_t index = 0;
+  std::optional<std::string_view> role;
+  std::optional<std::string_view> content;    // content given as a string
+  const json::array* content_list = nullptr;  // content given as a list (document path only)
+  const json::array* tool_calls = nullptr;    // (document path only)
+  std::optional<std::string_view> finish;     // finish_reason, when a string
+};
+
+// The usual chunk read as events instead of into a document: id, created, model and choices
+// whose delta holds a role and a text content. A chunk is a few hundred bytes, and building a
+// document of it cost more than everything else done with it. Anything else (usage, tool calls,
+// content lists, error objects, a repeated member, a member of an unexpected type, a scalar as
+// the chunk, a choice that is not an object) makes it give up and the document path reads the
+// chunk, so there is one meaning of every chunk; the tests hold the two paths to the same output.
+class ChunkReader {
+ public:
+  struct Choice {
+    std::optional<std::int64_t> index;
+    std::optional<internal::BodyText> role;
+    std::optional<internal::BodyText> content;
+    std::optional<internal::BodyText> finish;
+    std::uint32_t seen = 0;
+    std::uint32_t delta_seen = 0;
+  };
+
+  explicit ChunkReader(std::string_view data) : data_(data) {}
+
+  static constexpr std::size_t max_array_size = static_cast<std::size_t>(-1);
+  static constexpr std::size_t max_object_size = static_cast<std::size_t>(-1);
+  static constexpr std::size_t max_string_size = static_cast<std::size_t>(-1);
+  static constexpr std::size_t max_key_size = static_cast<std::size_t>(-1);
+
+  bool on_document_begin(error_code&) { return true; }
+  bool on_document_end(error_code&) { return true; }
+
+  bool on_object_begin(error_code& ec) {
+    if (skipping_ > 0) return ++skipping_, true;
+    if (depth_ == 0) return push(Ctx::chunk, ec);
+    const Field f = take_field();
+    if (top() == Ctx::choices) {
+      choices.emplace_back();
+      return push(Ctx::choice, ec);
+    }
+    if (top() == Ctx::choice && f == Field::delta) return push(Ctx::delta, ec);
+    return f == Field::other ? skip() : give_up(ec);
+  }
+  bool on_object_end(std::size_t, error_code&) {
+    if (skipping_ > 0) return --skipping_, true;
+    --depth_;
+    return true;
+  }
+  bool on_array_begin(error_code& ec) {
+    if (skipping_ > 0) return ++skipping_, true;
+    if (depth_ == 0 || top() == Ctx::choices) return give_up(ec);
+    const Field f = take_field();
+    if (top() == Ctx::chunk && f == Field::choices) {
+      has_choices_ = true;
+      return push(Ctx::choices, ec);
+    }
+    return f == Field::other ? skip() : give_up(ec);
+  }
+  bool on_array_end(std::size_t, error_code&) {
+    if (skipping_ > 0) return --skipping_, true;
+    --depth_;
+    return true;
+  }
+
+  bool on_key_part(string_view s, std::size_t, error_code&) {
+    if (skipping_ == 0) part_.append(s.data(), s.size());
+    return true;
+  }
+  bool on_key(string_view s, std::size_t n, error_code& ec) {
+    if (skipping_ > 0) return true;
+    const bool ok = on_whole_key(whole(s, n), ec);
+    part_.clear();
+    return ok;
+  }
+  bool on_string_part(string_view s, std::size_t, error_code&) {
+    if (skipping_ == 0) part_.append(s.data(), s.size());
+    return true;
+  }
+  bool on_string(string_view s, std::size_t n, error_code& ec) {
+    if (skipping_ > 0) return true;
+    if (depth_ == 0 || top() == Ctx::choices) return give_up(ec);
+    const std::string_view text = whole(s, n);
+    bool ok = true;
+    switch (take_field()) {
+      case Field::id:
+        id.emplace().set(text, data_);
+        break;
+      case Field::model:
+        model.emplace().set(text, data_);
+        break;
+      case Field::object:
+        ok = text != "error" || give_up(ec);
+        break;
+      case Field::role:
+        choices.back().role.emplace().set(text, data_);
+        break;
+      case Field::content:
+        choices.back().content.emplace().set(text, data_);
+        break;
+      case Field::finish_reason:
+        choices.back().finish.emplace().set(text, data_);
+        break;
+      case Field::other:
+        break;
+      default:  // a string where a number or a container belongs
+        ok = give_up(ec);
+        break;
+    }
+    part_.clear();
+    return ok;
+  }
+
+  bool on_number_part(string_view, error_code&) { return true; }
+  bool on_int64(std::int64_t v, string_view, error_code& ec) {
+    if (skipping_ > 0) return true;
+    if (depth_ == 0 || top() == Ctx::choices) return give_up(ec);
+    switch (take_field()) {
+      case Field::created:
+        created = v;
+        return true;
+      case Field::index:
+        choices.back().index = v;
+        return true;
+      case Field::other:
+        return true;
+      default:
+        return give_up(ec);
+    }
+  }
+  bool on_uint64(std::uint64_t, string_view, error_code& ec) { return on_other_scalar(ec); }
+  bool on_double(double, string_view, error_code& ec) { return on_other_scalar(ec); }
+  bool on_bool(bool, error_code& ec) { return on_other_scalar(ec); }
+  // null reads as absent for every member this reader knows, as the document path's getters.
+  bool on_null(error_code& ec) {
+    if (skipping_ > 0) return true;
+    if (depth_ == 0 || top() == Ctx::choices) return give_up(ec);
+    take_field();
+    return true;
+  }
+  bool on_comment_part(string_view, error_code&) { return true; }
+  bool on_comment(string_view, error_code&) { return true; }
+
+  /// Read to the end without giving up, and a chunk (it has choices).
+  bool complete() const noexcept { return !gave_up_ && has_choices_; }
+
+  std::optional<internal::BodyText> id;
+  std::optional<internal::BodyText> model;
+  std::optional<std::int64_t> created;
+  boost::container::small_vector<Choice, 1> choices;
+
+ private:
+  enum class Ctx : std::uint8_t { chunk, choices, choice, delta };
+  enum class Field : std::uint8_t {
+    other,
+    id,
+    object,
+    created,
+    model,
+    choices,
+    index,
+    delta,
+    finish_reason,
+    role,
+    content,
+    tool_calls,
+  };
+  static constexpr std::size_t kMaxDepth = 4;
+
+  Ctx top() const noexcept { return ctx_[depth_ - 1]; }
+  bool push(Ctx c, error_code& ec) {
+    if (depth_ == kMaxDepth) return give_up(ec);
+    ctx_[depth_++] = c;
+    field_ = Field::other;
+    return true;
+  }
+  bool skip() {
+    skipping_ = 1;
+    return true;
+  }
+  bool give_up(error_code& ec) {
+    gave_up_ = true;
+    ec = json::error::extra_data;  // any error stops the parser; gave_up_ says why
+    return false;
+  }
+  Field take_field() noexcept { return std::exchange(field_, Field::other); }
+  std::string_view whole(string_view s, std::size_t n) {
+    if (n == s.size()) return {s.data(), s.size()};
+    part_.append(s.data(), s.size());
+    return part_;
+  }
+  // A number of another kind, or a boolean: fine where nothing is expected of it.
+  bool on_other_scalar(error_code& ec) {
+    if (skipping_ > 0) return true;
+    if (depth_ == 0 || top() == Ctx::choices) return give_up(ec);
+    return take_field() == Field::other || give_up(ec);
+  }
+  // Marks `f` seen in `mask`; a member repeated is the document path's (it keeps one of them).
+  bool first_time(std::uint32_t& mask, Field f, error_code& ec) {
+    const std::uint32_t bit = std::uint32_t{1} << static_cast<unsigned>(f);
+    if ((mask & bit) != 0) return give_up(ec);
+    mask |= bit;
+    return true;
+  }
+
+  bool on_whole_key(std::string_view key, error_code& ec) {
+    Field f = Field::other;
+    switch (top()) {
+      case Ctx::chunk:
+        if (key == "id")
+          f = Field::id;
+        else if (key == "object")
+          f = Field::object;
+        else if (key == "created")
+          f = Field::created;
+        else if (key == "model")
+          f = Field::model;
+        else if (key == "choices")
+          f = Field::choices;
+        else if (key == "usage" || key == "error" || key == "message" || key == "detail")
+          return give_up(ec);  // the usage chunk, or an error object
+        if (f != Field::other && !first_time(chunk_seen_, f, ec)) return false;
+        break;
+      case Ctx::choice:
+        if (key == "index")
+          f = Field::index;
+        else if (key == "delta")
+          f = Field::delta;
+        else if (key == "finish_reason")
+          f = Field::finish_reason;
+        if (f != Field::other && !first_time(choices.back().seen, f, ec)) return false;
+        break;
+      case Ctx::delta:
+        if (key == "role")
+          f = Field::role;
+        else if (key == "content")
+          f = Field::content;
+        else if (key == "tool_calls")
+          f = Field::tool_calls;  // null only: tool calls are the document path's
+        if (f != Field::other && !first_time(choices.back().delta_seen, f, ec)) return false;
+        break;
+      case Ctx::choices:
+        break;
+    }
+    field_ = f;
+    return true;
+  }
+
+  std::string_view data_;
+  std::array<Ctx, kMaxDepth> ctx_{};
+  std::size_t depth_ = 0;
+  std::size_t skipping_ = 0;  // > 0: inside a value being skipped, at this nesting
+  Field field_ = Field::other;
+  std::string part_;  // a key or string arriving in pieces (escapes, long text)
+  std::uint32_t chunk_seen_ = 0;
+  bool has_choices_ = false;
+  bool gave_up_ = false;
+};
+
 class StreamDecoder final : public detail::SseChatDecoder {
  public:
-  StreamDecoder(bool include_usage, std::string model)
+  StreamDecoder(bool include_usage, std::string model, bool fast, std::size_t* fast_chunks)
       : SseChatDecoder(std::string(internal::kProvider), std::string(internal::kExceptionName),
                        std::move(model)),
-        include_usage_(include_usage) {}
+        include_usage_(include_usage),
+        fast_(fast),
+        fast_chunks_(fast_chunks) {}
 
  private:
   struct ChoiceState {
@@ -43,6 +317,28 @@ class StreamDecoder final : public detail::SseChatDecoder {
 
   Result<void> on_data(const http::SseEvent& ev, std::string_view data,
                        std::vector<json::object>& out) override {
+    // The usual chunk is read as events; anything else (and error events) as a document.
+    if (fast_ && ev.event != "error") {
+      json::basic_parser<ChunkReader> p(parse_options(), data);
+      boost::system::error_code ec;
+      const std::size_t used = p.write_some(false, data.data(), data.size(), ec);
+      if (!ec && used == data.size() && p.handler().complete()) {
+        if (fast_chunks_ != nullptr) ++*fast_chunks_;
+        const ChunkReader& r = p.handler();
+        if (r.id) id_ = r.id->get();
+        if (r.created) created_ = *r.created;
+        if (r.model) upstream_model_ = r.model->get();
+        return on_choices(r.choices.size(), out, [&](std::size_t i) {
+          const ChunkReader::Choice& c = r.choices[i];
+          ChoiceIn in;
+          in.index = c.index.value_or(static_cast<std::int64_t>(i));
+          if (c.role) in.role = c.role->get();
+          if (c.content) in.content = c.content->get();
+          if (c.finish) in.finish = c.finish->get();
+          return in;
+        });
+      }
+    }
     // Each chunk is parsed into a scratch buffer that is reused for the next one: nothing built
     // from it keeps its storage (every output value is created in the output's containers).
     json::monotonic_resource scratch(scratch_.data(), scratch_.size());
@@ -65,23 +361,46 @@ class StreamDecoder final : public detail::SseChatDecoder {
     if (auto model = core::get_string(in, "model")) upstream_model_ = *model;
     if (const json::object* u = core::get_object(in, "usage")) usage_ = detail::openai_usage(*u);
 
-    json::array choices;
-    if (const json::array* in_choices = core::get_array(in, "choices")) {
-      choices.reserve(in_choices->size());
-      for (std::size_t i = 0; i < in_choices->size(); ++i) {
-        if (!(*in_choices)[i].is_object()) continue;
-        auto c = on_choice((*in_choices)[i].get_object(), static_cast<std::int64_t>(i));
-        if (!c) return std::move(c).error();
-        if (!c->empty()) choices.emplace_back(std::move(*c));
+    const json::array* in_choices = core::get_array(in, "choices");
+    if (in_choices == nullptr) return {};
+    return on_choices(in_choices->size(), out, [&](std::size_t i) -> std::optional<ChoiceIn> {
+      if (!(*in_choices)[i].is_object()) return std::nullopt;
+      const json::object& c = (*in_choices)[i].get_object();
+      ChoiceIn choice;
+      choice.index = core::get_int(c, "index").value_or(static_cast<std::int64_t>(i));
+      if (const json::object* delta = core::get_object(c, "delta")) {
+        choice.role = core::get_string(*delta, "role");
+        if (const json::value* content = core::find(*delta, "content")) {
+          if (content->is_string()) choice.content = content->get_string();
+          if (content->is_array()) choice.content_list = &content->get_array();
+        }
+        choice.tool_calls = core::get_array(*delta, "tool_calls");
       }
+      choice.finish = core::get_string(c, "finish_reason");
+      return choice;
+    });
+  }
+
+  // The chunk for `n` choices, each read by `read(i)` (nullopt: not a choice, skipped); no
+  // chunk when none of them has anything to say.
+  template <class Read>
+  Result<void> on_choices(std::size_t n, std::vector<json::object>& out, Read&& read) {
+    json::array choices;
+    choices.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::optional<ChoiceIn> in = read(i);
+      if (!in) continue;
+      auto c = on_choice(*in);
+      if (!c) return std::move(c).error();
+      if (!c->empty()) choices.emplace_back(std::move(*c));
     }
     if (!choices.empty()) out.push_back(make_chunk(std::move(choices)));
     return {};
   }
 
   // Returns an empty object when the choice has nothing to say yet (e.g. only a partial tag).
-  Result<json::object> on_choice(const json::object& c, std::int64_t position) {
-    const std::int64_t index = core::get_int(c, "index").value_or(position);
+  Result<json::object> on_choice(const ChoiceIn& in) {
+    const std::int64_t index = in.index;
     if (index < 0 || index >= kMaxChoices) {
       return upstream_error("choice index out of range in the stream");
     }
@@ -94,40 +413,32 @@ class StreamDecoder final : public detail::SseChatDecoder {
     bool empty_content = false;  // the delta carried content "" (OpenAI's first-chunk shape)
     json::object delta;
     delta.reserve(4);
-    const json::object* in_delta = core::get_object(c, "delta");
-    if (in_delta != nullptr) {
-      if (auto role = core::get_string(*in_delta, "role")) delta.emplace("role", *role);
-      if (const json::value* content = core::find(*in_delta, "content")) {
-        if (content->is_string()) {
-          empty_content = content->get_string().empty();
-          st.think.feed(content->get_string(), text, reasoning);
-        } else if (content->is_array()) {
-          internal::SplitContent split;
-          // Streams deliver thinking text in fragments: they join without separators.
-          internal::split_content_list(content->get_array(), "", split);
-          reasoning.append(split.reasoning);
-          thinking = std::move(split.reasoning);
-          st.think.feed(split.text, text, reasoning);
-        }
-      }
+    if (in.role) delta.emplace("role", *in.role);
+    if (in.content) {
+      empty_content = in.content->empty();
+      st.think.feed(*in.content, text, reasoning);
+    } else if (in.content_list != nullptr) {
+      internal::SplitContent split;
+      // Streams deliver thinking text in fragments: they join without separators.
+      internal::split_content_list(*in.content_list, "", split);
+      reasoning.append(split.reasoning);
+      thinking = std::move(split.reasoning);
+      st.think.feed(split.text, text, reasoning);
     }
     json::array tool_calls;
-    if (in_delta != nullptr) {
-      if (const json::array* calls = core::get_array(*in_delta, "tool_calls")) {
-        tool_calls.reserve(calls->size());
-        for (const auto& tc : *calls) {
-          if (!tc.is_object()) continue;
-          tool_calls.emplace_back(openai_tool_call_delta(tc.get_object(), st));
-        }
+    if (in.tool_calls != nullptr) {
+      tool_calls.reserve(in.tool_calls->size());
+      for (const auto& tc : *in.tool_calls) {
+        if (!tc.is_object()) continue;
+        tool_calls.emplace_back(openai_tool_call_delta(tc.get_object(), st));
       }
     }
-    const json::value* fr = core::find(c, "finish_reason");
     std::optional<std::string_view> finish;
-    if (fr != nullptr && fr->is_string()) {
-      if (fr->get_string() == "error") {
+    if (in.finish) {
+      if (*in.finish == "error") {
         return upstream_error("the model stopped with finish_reason 'error'");
       }
-      finish = internal::openai_finish_reason(fr->get_string());
+      finish = internal::openai_finish_reason(*in.finish);
       st.think.flush(text, reasoning);
       if (*finish == "stop" && st.tool_calls > 0) finish = "tool_calls";
       st.finished = true;
@@ -235,6 +546,8 @@ class StreamDecoder final : public detail::SseChatDecoder {
   std::array<unsigned char, 8192> scratch_{};
   std::vector<ChoiceState> choices_;
   bool include_usage_;
+  bool fast_;
+  std::size_t* fast_chunks_;
   std::string id_;
   std::string upstream_model_;
   std::int64_t created_ = 0;
@@ -242,13 +555,19 @@ class StreamDecoder final : public detail::SseChatDecoder {
 
 }  // namespace
 
+std::unique_ptr<ChatStreamDecoder> internal::chat_stream_decoder(bool include_usage,
+                                                                 std::string model, bool fast,
+                                                                 std::size_t* fast_chunks) {
+  return std::make_unique<StreamDecoder>(include_usage, std::move(model), fast, fast_chunks);
+}
+
 std::unique_ptr<ChatStreamDecoder> MistralAdapter::chat_stream(const json::object& request,
                                                                const Target& target) const {
   bool include_usage = false;
   if (const json::object* so = core::get_object(request, "stream_options")) {
     include_usage = core::get_bool(*so, "include_usage").value_or(false);
   }
-  return std::make_unique<StreamDecoder>(include_usage, target.model);
+  return internal::chat_stream_decoder(include_usage, target.model, /*fast=*/true);
 }
 
 }  // namespace litellm::providers::mistral

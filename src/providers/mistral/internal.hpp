@@ -1,6 +1,8 @@
 // Pieces shared by the Mistral adapter's translation units.
 #pragma once
 
+#include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,6 +33,28 @@ struct SplitContent {
 void split_content_list(const json::array& chunks, std::string_view thinking_sep,
                         SplitContent& out);
 
+/// A string read by an event reader: a view of the body when it was written there without
+/// escapes (the parser then hands over the body's own bytes), else an unescaped copy. No
+/// allocation for the usual id, model and text.
+class BodyText {
+ public:
+  void set(std::string_view s, std::string_view body) {
+    if (s.data() >= body.data() && s.data() + s.size() <= body.data() + body.size()) {
+      view_ = s;
+      owned_ = false;
+    } else {
+      own_.assign(s);
+      owned_ = true;
+    }
+  }
+  std::string_view get() const noexcept { return owned_ ? std::string_view(own_) : view_; }
+
+ private:
+  std::string_view view_;
+  std::string own_;
+  bool owned_ = false;
+};
+
 /// The common chat answer (plain text choices and usage) converted without building a document
 /// (chat_answer_fast.cpp); nullopt for anything else, which the document path then converts
 /// (or reports). Where both accept an answer they write the same text.
@@ -45,6 +69,13 @@ Result<ChatAnswer> chat_answer_document(std::string_view body, const json::objec
 void begin_completion(core::JsonWriter& w, std::optional<std::string_view> id,
                       std::optional<std::int64_t> created, std::optional<std::string_view> model,
                       const Target& target);
+
+/// The stream decoder with its event reader for the usual chunk (plain text deltas) on or off:
+/// MistralAdapter::chat_stream turns it on; tests hold both to the same output. `fast_chunks`,
+/// when given, counts the chunks the event reader took.
+std::unique_ptr<ChatStreamDecoder> chat_stream_decoder(bool include_usage, std::string model,
+                                                       bool fast,
+                                                       std::size_t* fast_chunks = nullptr);
 
 /// Mistral's finish_reason -> OpenAI's ("model_length" -> "length"). "error" is the caller's.
 std::string_view openai_finish_reason(std::string_view mistral) noexcept;

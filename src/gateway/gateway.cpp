@@ -239,7 +239,7 @@ struct Gateway::Impl {
         : w_(w), req_(req), call_id_(call_id) {}
 
     asio::awaitable<bool> on_chunk(const router::Deployment& d, std::string_view upstream_fields,
-                                   json::object& chunk) override {
+                                   std::string_view chunk) override {
       if (fields_.empty()) {
         // First chunk: the head's fields; the head leaves with the first batch (flush).
         fields_.reserve(256 + upstream_fields.size());
@@ -248,7 +248,7 @@ struct Gateway::Impl {
       }
       // Held until flush(): the chunks of one upstream read leave in one write.
       buf_.append("data: ");
-      append_json(buf_, chunk);
+      buf_.append(chunk);
       buf_.append("\n\n");
       co_return true;
     }

@@ -69,16 +69,17 @@ struct UpstreamRequest {
 };
 
 /// Decodes one streamed chat answer: upstream body bytes in (any split), OpenAI
-/// `chat.completion.chunk` objects out.
+/// `chat.completion.chunk` objects out, each as its JSON text (the gateway sends it as it is; the
+/// SDK reads it into its types).
 class ChatStreamDecoder {
  public:
   virtual ~ChatStreamDecoder() = default;
   /// Appends the chunks completed by `bytes` to `out`. An upstream error event becomes an Error.
-  virtual Result<void> feed(std::string_view bytes, std::vector<boost::json::object>& out) = 0;
+  virtual Result<void> feed(std::string_view bytes, std::vector<std::string>& out) = 0;
   /// The upstream body ended. Appends what is still due (e.g. the OpenAI usage chunk with
   /// `choices: []` when the request asked for stream_options.include_usage). A stream cut before
   /// its end (no finish_reason, no [DONE]) is an api_connection Error.
-  virtual Result<void> finish(std::vector<boost::json::object>& out) = 0;
+  virtual Result<void> finish(std::vector<std::string>& out) = 0;
   /// Usage reported by the upstream, once seen (OpenAI shape: prompt_tokens, completion_tokens,
   /// total_tokens), whether or not it is forwarded to the client.
   virtual const boost::json::object* usage() const noexcept = 0;

@@ -15,14 +15,14 @@ SseChatDecoder::SseChatDecoder(std::string provider, std::string exception_name,
       model_(std::move(model)),
       sse_(kMaxEventBytes) {}
 
-Result<void> SseChatDecoder::feed(std::string_view bytes, std::vector<boost::json::object>& out) {
+Result<void> SseChatDecoder::feed(std::string_view bytes, std::vector<std::string>& out) {
   if (error_) return *error_;
   if (done_) return {};
   if (auto r = sse_.feed(bytes, events_); !r) return fail(std::move(r).error());
   return drain(out);
 }
 
-Result<void> SseChatDecoder::finish(std::vector<boost::json::object>& out) {
+Result<void> SseChatDecoder::finish(std::vector<std::string>& out) {
   if (error_) return *error_;
   if (!done_) {
     // An unterminated last event is dispatched here; if it does not parse, the body was cut.
@@ -38,7 +38,7 @@ Result<void> SseChatDecoder::finish(std::vector<boost::json::object>& out) {
   return {};
 }
 
-Result<void> SseChatDecoder::drain(std::vector<boost::json::object>& out) {
+Result<void> SseChatDecoder::drain(std::vector<std::string>& out) {
   for (const auto& ev : events_) {
     if (done_) break;
     std::string_view data = ev.data;
@@ -64,7 +64,7 @@ Result<void> SseChatDecoder::fail(Error e) {
   return *error_;
 }
 
-void SseChatDecoder::end(std::vector<boost::json::object>& out) {
+void SseChatDecoder::end(std::vector<std::string>& out) {
   if (ended_) return;
   ended_ = true;
   on_end(out);

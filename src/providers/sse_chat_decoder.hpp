@@ -17,8 +17,8 @@ namespace litellm::providers::detail {
 
 class SseChatDecoder : public ChatStreamDecoder {
  public:
-  Result<void> feed(std::string_view bytes, std::vector<boost::json::object>& out) final;
-  Result<void> finish(std::vector<boost::json::object>& out) final;
+  Result<void> feed(std::string_view bytes, std::vector<std::string>& out) final;
+  Result<void> finish(std::vector<std::string>& out) final;
   const boost::json::object* usage() const noexcept final { return usage_ ? &*usage_ : nullptr; }
 
  protected:
@@ -26,9 +26,9 @@ class SseChatDecoder : public ChatStreamDecoder {
 
   /// One event with data (not "[DONE]", not blank). An Error ends the stream.
   virtual Result<void> on_data(const http::SseEvent& event, std::string_view data,
-                               std::vector<boost::json::object>& out) = 0;
+                               std::vector<std::string>& out) = 0;
   /// The stream ended well ([DONE], or the body ended after a finish_reason). Called once.
-  virtual void on_end(std::vector<boost::json::object>& /*out*/) {}
+  virtual void on_end(std::vector<std::string>& /*out*/) {}
 
   /// An event whose data is not a JSON object: at the end of a stream cut mid-event it is the
   /// cut (or nothing, when the answer had finished); otherwise an api_error.
@@ -45,9 +45,9 @@ class SseChatDecoder : public ChatStreamDecoder {
   std::optional<boost::json::object> usage_;
 
  private:
-  Result<void> drain(std::vector<boost::json::object>& out);
+  Result<void> drain(std::vector<std::string>& out);
   Result<void> fail(Error e);
-  void end(std::vector<boost::json::object>& out);
+  void end(std::vector<std::string>& out);
 
   http::SseDecoder sse_;
   std::vector<http::SseEvent> events_;

@@ -615,7 +615,7 @@ asio::awaitable<Result<CallResult>> Router::call_stream(
   }
   auto headers = pass_through_fields(stream->headers());
   auto decoder = adapter.chat_stream(req, target);
-  std::vector<json::object> chunks;
+  std::vector<std::string> chunks;
   bool first = true;
   auto deliver = [&]() -> asio::awaitable<Result<void>> {
     bool open = true;

@@ -124,9 +124,11 @@ struct CallResult {
 class StreamSink {
  public:
   virtual ~StreamSink() = default;
-  /// Returns false when the caller is gone: the router stops and aborts the upstream.
+  /// One OpenAI `chat.completion.chunk`, as JSON text. Returns false when the caller is gone:
+  /// the router stops and aborts the upstream.
   virtual asio::awaitable<bool> on_chunk(const Deployment& deployment,
-                                         std::string_view upstream_fields, json::object& chunk) = 0;
+                                         std::string_view upstream_fields,
+                                         std::string_view chunk) = 0;
   /// Sends whatever on_chunk held back. Returns false when the caller is gone.
   virtual asio::awaitable<bool> flush() { co_return true; }
 };

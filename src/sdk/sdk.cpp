@@ -128,7 +128,7 @@ namespace detail {
 class StreamState {
  public:
   struct Item {
-    json::object chunk;
+    std::string chunk;  // the chunk's JSON text, read into types by the consumer
     bool end = false;
     std::optional<Error> error;
   };
@@ -151,7 +151,12 @@ class StreamState {
       done = true;
       return std::nullopt;
     }
-    return ModelResponseStream::from_json(item.chunk);
+    auto chunk = providers::read_chat_answer(item.chunk, json::storage_ptr());
+    if (!chunk) {
+      done = true;
+      throw_error(std::move(chunk).error());
+    }
+    return ModelResponseStream::from_json(*chunk);
   }
 
   asio::any_io_executor executor;
@@ -169,12 +174,11 @@ class ChannelSink final : public router::StreamSink {
  public:
   explicit ChannelSink(std::shared_ptr<StreamState> s) : state_(std::move(s)) {}
   asio::awaitable<bool> on_chunk(const router::Deployment&, std::string_view,
-                                 json::object& chunk) override {
+                                 std::string_view chunk) override {
     boost::system::error_code ec;
     // A named item, not a braced temporary inside the co_await: g++ 12 mishandles the latter.
-    // The chunk is copied into default storage so it does not depend on the decoder's memory.
     StreamState::Item item;
-    item.chunk = json::object(chunk, json::storage_ptr());
+    item.chunk = chunk;
     co_await state_->channel.async_send(boost::system::error_code{}, std::move(item),
                                         asio::redirect_error(asio::use_awaitable, ec));
     co_return !ec;

@@ -16,7 +16,7 @@
 namespace {
 
 struct Outcome {
-  std::vector<boost::json::object> chunks;
+  std::vector<std::string> chunks;
   bool ok = true;
   std::string error;
 };

@@ -1,5 +1,5 @@
-// Mistral's SSE chat stream -> OpenAI chat.completion.chunk objects. State is one stream's:
-// the SSE decoder, and per choice a <think> splitter and the tool-call count.
+// Mistral's SSE chat stream -> OpenAI chat.completion.chunk objects, written as JSON text. State is
+// one stream's: the SSE decoder, and per choice a <think> splitter and the tool-call count.
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -11,6 +11,7 @@
 #include <boost/json/basic_parser_impl.hpp>
 
 #include "core/json.hpp"
+#include "core/json_writer.hpp"
 #include "http/sse.hpp"
 #include "providers/common.hpp"
 #include "providers/mistral/internal.hpp"
@@ -27,6 +28,8 @@ using json::string_view;
 
 // n is small in practice; a choice index beyond this is a broken upstream, not a request.
 constexpr std::int64_t kMaxChoices = 256;
+// Room a chunk's text usually fits in (Mistral's are 200-300 bytes): one allocation per chunk.
+constexpr std::size_t kChunkBytes = 384;
 
 // One choice of a chunk as read, by the document path or the event reader: what on_choice
 // turns into OpenAI's delta.
@@ -316,7 +319,7 @@ class StreamDecoder final : public detail::SseChatDecoder {
   }
 
   Result<void> on_data(const http::SseEvent& ev, std::string_view data,
-                       std::vector<json::object>& out) override {
+                       std::vector<std::string>& out) override {
     // The usual chunk is read as events; anything else (and error events) as a document.
     if (fast_ && ev.event != "error") {
       json::basic_parser<ChunkReader> p(parse_options(), data);
@@ -355,7 +358,7 @@ class StreamDecoder final : public detail::SseChatDecoder {
     return on_chunk(chunk, out);
   }
 
-  Result<void> on_chunk(const json::object& in, std::vector<json::object>& out) {
+  Result<void> on_chunk(const json::object& in, std::vector<std::string>& out) {
     if (auto id = core::get_string(in, "id")) id_ = *id;
     if (auto created = core::get_int(in, "created")) created_ = *created;
     if (auto model = core::get_string(in, "model")) upstream_model_ = *model;
@@ -381,25 +384,27 @@ class StreamDecoder final : public detail::SseChatDecoder {
     });
   }
 
-  // The chunk for `n` choices, each read by `read(i)` (nullopt: not a choice, skipped); no
-  // chunk when none of them has anything to say.
+  // Writes the chunk for `n` choices, each read by `read(i)` (nullopt: not a choice, skipped);
+  // no chunk when none of them has anything to say.
   template <class Read>
-  Result<void> on_choices(std::size_t n, std::vector<json::object>& out, Read&& read) {
-    json::array choices;
-    choices.reserve(n);
+  Result<void> on_choices(std::size_t n, std::vector<std::string>& out, Read&& read) {
+    core::JsonWriter w(kChunkBytes);
+    begin_chunk(w);
+    bool any = false;
     for (std::size_t i = 0; i < n; ++i) {
       const std::optional<ChoiceIn> in = read(i);
       if (!in) continue;
-      auto c = on_choice(*in);
-      if (!c) return std::move(c).error();
-      if (!c->empty()) choices.emplace_back(std::move(*c));
+      auto wrote = write_choice(*in, w);
+      if (!wrote) return std::move(wrote).error();
+      any = any || *wrote;
     }
-    if (!choices.empty()) out.push_back(make_chunk(std::move(choices)));
+    if (any) out.push_back(end_chunk(w));
     return {};
   }
 
-  // Returns an empty object when the choice has nothing to say yet (e.g. only a partial tag).
-  Result<json::object> on_choice(const ChoiceIn& in) {
+  // Writes the choice's OpenAI delta; false (and nothing written) when it has nothing to say
+  // yet (e.g. only a partial tag).
+  Result<bool> write_choice(const ChoiceIn& in, core::JsonWriter& w) {
     const std::int64_t index = in.index;
     if (index < 0 || index >= kMaxChoices) {
       return upstream_error("choice index out of range in the stream");
@@ -411,9 +416,6 @@ class StreamDecoder final : public detail::SseChatDecoder {
     std::string reasoning;
     std::string thinking;        // from Mistral `thinking` chunks (not <think> tags)
     bool empty_content = false;  // the delta carried content "" (OpenAI's first-chunk shape)
-    json::object delta;
-    delta.reserve(4);
-    if (in.role) delta.emplace("role", *in.role);
     if (in.content) {
       empty_content = in.content->empty();
       st.think.feed(*in.content, text, reasoning);
@@ -425,12 +427,12 @@ class StreamDecoder final : public detail::SseChatDecoder {
       thinking = std::move(split.reasoning);
       st.think.feed(split.text, text, reasoning);
     }
-    json::array tool_calls;
+    std::vector<json::object> tool_calls;
     if (in.tool_calls != nullptr) {
       tool_calls.reserve(in.tool_calls->size());
       for (const auto& tc : *in.tool_calls) {
         if (!tc.is_object()) continue;
-        tool_calls.emplace_back(openai_tool_call_delta(tc.get_object(), st));
+        tool_calls.push_back(openai_tool_call_delta(tc.get_object(), st));
       }
     }
     std::optional<std::string_view> finish;
@@ -444,28 +446,60 @@ class StreamDecoder final : public detail::SseChatDecoder {
       st.finished = true;
       saw_finish();
     }
-    if (!text.empty() || (empty_content && reasoning.empty())) delta.emplace("content", text);
-    if (!reasoning.empty()) delta.emplace("reasoning_content", reasoning);
+    const bool content = !text.empty() || (empty_content && reasoning.empty());
+    if (!in.role && !content && reasoning.empty() && thinking.empty() && tool_calls.empty() &&
+        !finish) {
+      return false;
+    }
+
+    w.begin_object();
+    w.key("index");
+    w.int64(index);
+    w.key("delta");
+    w.begin_object();
+    if (in.role) {
+      w.key("role");
+      w.string(*in.role);
+    }
+    if (content) {
+      w.key("content");
+      w.string(text);
+    }
+    if (!reasoning.empty()) {
+      w.key("reasoning_content");
+      w.string(reasoning);
+    }
     if (!thinking.empty()) {
       // LiteLLM's MistralChatResponseIterator: a streamed thinking chunk also becomes a
       // thinking block, Anthropic's shape, signed "mistral".
-      delta.emplace("thinking_blocks",
-                    json::array{json::object{
-                        {"type", "thinking"}, {"thinking", thinking}, {"signature", "mistral"}}});
+      w.key("thinking_blocks");
+      w.begin_array();
+      w.begin_object();
+      w.key("type");
+      w.string("thinking");
+      w.key("thinking");
+      w.string(thinking);
+      w.key("signature");
+      w.string("mistral");
+      w.end_object();
+      w.end_array();
     }
-    if (!tool_calls.empty()) delta.emplace("tool_calls", std::move(tool_calls));
-    if (delta.empty() && !finish) return json::object();
-
-    json::object choice;
-    choice.reserve(3);
-    choice.emplace("index", index);
-    choice.emplace("delta", std::move(delta));
+    if (!tool_calls.empty()) {
+      w.key("tool_calls");
+      w.begin_array();
+      for (const json::object& tc : tool_calls)
+        w.value(tc);
+      w.end_array();
+    }
+    w.end_object();
+    w.key("finish_reason");
     if (finish) {
-      choice.emplace("finish_reason", *finish);
+      w.string(*finish);
     } else {
-      choice.emplace("finish_reason", nullptr);
+      w.null();
     }
-    return choice;
+    w.end_object();
+    return true;
   }
 
   // Mistral sends each tool call whole, in one delta; OpenAI clients need an `index` on every
@@ -499,21 +533,32 @@ class StreamDecoder final : public detail::SseChatDecoder {
     return out;
   }
 
-  json::object make_chunk(json::array choices) const {
-    json::object o;
-    o.reserve(6);
-    o.emplace("id", id_);
-    o.emplace("object", "chat.completion.chunk");
-    o.emplace("created", created_);
-    o.emplace("model", upstream_model_.empty() ? model_ : upstream_model_);
-    o.emplace("choices", std::move(choices));
-    return o;
+  // Opens a chunk, up to its choices array: id, object, created and model.
+  void begin_chunk(core::JsonWriter& w) const {
+    w.begin_object();
+    w.key("id");
+    w.string(id_);
+    w.key("object");
+    w.string("chat.completion.chunk");
+    w.key("created");
+    w.int64(created_);
+    w.key("model");
+    w.string(upstream_model_.empty() ? model_ : upstream_model_);
+    w.key("choices");
+    w.begin_array();
+  }
+  static std::string end_chunk(core::JsonWriter& w) {
+    w.end_array();
+    w.end_object();
+    return std::move(w).take();
   }
 
   // The stream is over: text held back for a possible partial tag is released, then the usage
   // chunk OpenAI sends when stream_options.include_usage was asked for.
-  void on_end(std::vector<json::object>& out) override {
-    json::array choices;
+  void on_end(std::vector<std::string>& out) override {
+    core::JsonWriter w(kChunkBytes);
+    begin_chunk(w);
+    bool any = false;
     for (std::size_t i = 0; i < choices_.size(); ++i) {
       ChoiceState& st = choices_[i];
       if (st.finished) continue;
@@ -521,18 +566,34 @@ class StreamDecoder final : public detail::SseChatDecoder {
       std::string reasoning;
       st.think.flush(text, reasoning);
       if (text.empty() && reasoning.empty()) continue;
-      json::object delta;
-      if (!text.empty()) delta.emplace("content", text);
-      if (!reasoning.empty()) delta.emplace("reasoning_content", reasoning);
-      choices.emplace_back(json::object{{"index", static_cast<std::int64_t>(i)},
-                                        {"delta", std::move(delta)},
-                                        {"finish_reason", nullptr}});
+      any = true;
+      w.begin_object();
+      w.key("index");
+      w.int64(static_cast<std::int64_t>(i));
+      w.key("delta");
+      w.begin_object();
+      if (!text.empty()) {
+        w.key("content");
+        w.string(text);
+      }
+      if (!reasoning.empty()) {
+        w.key("reasoning_content");
+        w.string(reasoning);
+      }
+      w.end_object();
+      w.key("finish_reason");
+      w.null();
+      w.end_object();
     }
-    if (!choices.empty()) out.push_back(make_chunk(std::move(choices)));
+    if (any) out.push_back(end_chunk(w));
     if (include_usage_ && usage_) {
-      json::object chunk = make_chunk(json::array());
-      chunk.emplace("usage", *usage_);
-      out.push_back(std::move(chunk));
+      core::JsonWriter u(kChunkBytes);
+      begin_chunk(u);
+      u.end_array();
+      u.key("usage");
+      u.value(*usage_);
+      u.end_object();
+      out.push_back(std::move(u).take());
     }
   }
 

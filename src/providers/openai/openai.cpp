@@ -137,10 +137,9 @@ class StreamDecoder final : public detail::SseChatDecoder {
       : SseChatDecoder(target.provider, std::string(adapter.exception_name()), target.model) {}
 
  private:
-  // Chunks are handed out as parsed (they are already OpenAI's), so they are parsed into the
-  // default storage.
+  // Chunks are already OpenAI's: parsed to be checked and normalized, then written again.
   Result<void> on_data(const http::SseEvent& ev, std::string_view data,
-                       std::vector<json::object>& out) override {
+                       std::vector<std::string>& out) override {
     auto parsed = core::parse_json(data);
     if (!parsed || !parsed->is_object()) return bad_event(data);
     json::object& chunk = parsed->get_object();
@@ -161,7 +160,9 @@ class StreamDecoder final : public detail::SseChatDecoder {
         }
       }
     }
-    out.push_back(std::move(chunk));
+    core::JsonWriter w(data.size() + 64);
+    w.value(chunk);
+    out.push_back(std::move(w).take());
     return {};
   }
 };

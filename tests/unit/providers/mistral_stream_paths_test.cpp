@@ -19,7 +19,7 @@ namespace fs = std::filesystem;
 namespace json = boost::json;
 
 struct Outcome {
-  std::vector<std::string> chunks;  // serialized: equal text means equal chunks, key order too
+  std::vector<std::string> chunks;  // equal text: equal chunks, key order and numbers too
   bool ok = true;
   std::string error;
   std::string usage;
@@ -30,22 +30,19 @@ struct Outcome {
 Outcome run(std::string_view bytes, bool fast, bool include_usage, std::uint64_t seed = 0) {
   Outcome o;
   auto d = mistral::internal::chat_stream_decoder(include_usage, "m", fast, &o.fast_chunks);
-  std::vector<json::object> chunks;
   std::mt19937_64 rng(seed);
   Result<void> r;
   for (std::size_t at = 0; r && at < bytes.size();) {
     const std::size_t n =
         seed == 0 ? bytes.size() : std::min<std::size_t>(1 + rng() % 23, bytes.size() - at);
-    r = d->feed(bytes.substr(at, n), chunks);
+    r = d->feed(bytes.substr(at, n), o.chunks);
     at += n;
   }
-  if (r) r = d->finish(chunks);
+  if (r) r = d->finish(o.chunks);
   if (!r) {
     o.ok = false;
     o.error = r.error().message;
   }
-  for (const auto& c : chunks)
-    o.chunks.push_back(json::serialize(c));
   if (const auto* u = d->usage()) o.usage = json::serialize(*u);
   return o;
 }

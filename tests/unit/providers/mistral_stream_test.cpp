@@ -172,7 +172,7 @@ TEST(MistralStream, EmptyBodyIsACut) {
 
 TEST(MistralStream, MapsAnErrorEventAndStaysFailed) {
   auto decoder = adapter().chat_stream(stream_request(), testing::mistral_target());
-  std::vector<json::object> out;
+  std::vector<std::string> out;
   auto r =
       decoder->feed("event: error\ndata: {\"message\":\"Internal error\",\"code\":500}\n\n", out);
   ASSERT_FALSE(r.ok());
@@ -187,7 +187,7 @@ TEST(MistralStream, MapsAnErrorEventAndStaysFailed) {
 
 TEST(MistralStream, TurnsAnInvalidChunkIntoAnError) {
   auto decoder = adapter().chat_stream(stream_request(), testing::mistral_target());
-  std::vector<json::object> out;
+  std::vector<std::string> out;
   auto r = decoder->feed("data: {not json}\n\n", out);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().kind, ErrorKind::api_error);
@@ -195,7 +195,7 @@ TEST(MistralStream, TurnsAnInvalidChunkIntoAnError) {
 
 TEST(MistralStream, RejectsAnOversizedEventInsteadOfBufferingIt) {
   auto decoder = adapter().chat_stream(stream_request(), testing::mistral_target());
-  std::vector<json::object> out;
+  std::vector<std::string> out;
   const std::string piece(1 << 20, 'a');
   Result<void> r;
   std::size_t fed = 0;

@@ -119,23 +119,31 @@ StreamOutcome run_stream(const ProviderAdapter& adapter, const json::object& req
                          std::uint64_t seed) {
   StreamOutcome r;
   auto decoder = adapter.chat_stream(request, target);
+  std::vector<std::string> texts;
+  // Each chunk's text must read back as one JSON object.
+  const auto read_back = [&] {
+    for (const auto& t : texts)
+      r.chunks.push_back(json::parse(t).as_object());
+  };
   std::mt19937_64 rng(seed);
   std::size_t at = 0;
   while (at < bytes.size()) {
     std::size_t n = bytes.size() - at;
     if (split == Split::one_byte) n = 1;
     if (split == Split::random) n = std::min<std::size_t>(n, 1 + rng() % 17);
-    if (auto fed = decoder->feed(bytes.substr(at, n), r.chunks); !fed) {
+    if (auto fed = decoder->feed(bytes.substr(at, n), texts); !fed) {
       r.ok = false;
       r.error = fed.error();
+      read_back();
       return r;
     }
     at += n;
   }
-  if (auto fin = decoder->finish(r.chunks); !fin) {
+  if (auto fin = decoder->finish(texts); !fin) {
     r.ok = false;
     r.error = fin.error();
   }
+  read_back();
   if (const auto* u = decoder->usage()) r.usage = *u;
   return r;
 }

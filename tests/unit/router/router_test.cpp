@@ -386,8 +386,8 @@ TEST_F(RouterTest, AnswersWithOpenAITextAndTheUpstreamsRateLimitFields) {
 class CollectingSink final : public StreamSink {
  public:
   asio::awaitable<bool> on_chunk(const Deployment&, std::string_view,
-                                 json::object& chunk) override {
-    chunks.push_back(chunk);
+                                 std::string_view chunk) override {
+    chunks.push_back(json::parse(chunk).as_object());
     co_return true;
   }
   std::vector<json::object> chunks;

@@ -128,8 +128,7 @@ struct Gateway::Impl {
     res.set(bhttp::field::content_type, "application/json");
     if (!call_id.empty()) res.set("x-litellm-call-id", call_id);
     res.set("x-litellm-version", LITELLM_VERSION_STRING);
-    res.body() = std::move(body);
-    res.keep_alive(req.keep_alive());
+    res.body() = std::move(body);  // keep-alive is the listener's to set
     return res;
   }
 
@@ -194,8 +193,9 @@ struct Gateway::Impl {
   // and which deployment answered.
   static void append_identity_fields(std::string& f, const std::string& call_id,
                                      const router::Deployment* d) {
-    http::append_field(f, "x-litellm-call-id", call_id);
-    http::append_field(f, "x-litellm-version", LITELLM_VERSION_STRING);
+    // The call id is hex digits and dashes, the version a constant: written without a scan.
+    http::append_checked_field(f, "x-litellm-call-id", call_id);
+    http::append_checked_field(f, "x-litellm-version", LITELLM_VERSION_STRING);
     if (d != nullptr) {
       http::append_field(f, "x-litellm-model-id", d->id);
       http::append_field(f, "x-litellm-model-group", d->model_name);
@@ -211,8 +211,7 @@ struct Gateway::Impl {
     if (body.empty()) append_json(body, r.response);  // embeddings: sized by the writer
     http::ServerResponse res{bhttp::status::ok, req.version()};
     res.set(bhttp::field::content_type, "application/json");
-    res.body() = std::move(body);
-    res.keep_alive(req.keep_alive());
+    res.body() = std::move(body);  // keep-alive is the listener's to set
 
     std::string f;
     f.reserve(512 + r.upstream_fields.size());
@@ -220,13 +219,14 @@ struct Gateway::Impl {
     if (r.deployment != nullptr) {
       http::append_field(f, "x-litellm-model-api-base", r.deployment->target.api_base);
     }
-    http::append_field(f, "x-litellm-response-cost", format_double(r.cost));
-    http::append_field(f, "x-litellm-attempted-retries", std::to_string(r.attempts - 1));
+    // Numbers this code formats: nothing in them to check for line breaks.
+    http::append_checked_field(f, "x-litellm-response-cost", format_double(r.cost));
+    http::append_checked_field(f, "x-litellm-attempted-retries", std::to_string(r.attempts - 1));
     auto total = SteadyClock::now() - start;
-    http::append_field(f, "x-litellm-response-duration-ms", format_ms(total));
+    http::append_checked_field(f, "x-litellm-response-duration-ms", format_ms(total));
     auto overhead = total - std::chrono::duration_cast<SteadyClock::duration>(r.upstream_time);
     if (overhead < SteadyClock::duration::zero()) overhead = SteadyClock::duration::zero();
-    http::append_field(f, "x-litellm-overhead-duration-ms", format_ms(overhead));
+    http::append_checked_field(f, "x-litellm-overhead-duration-ms", format_ms(overhead));
     f += r.upstream_fields;
     co_await w.send(std::move(res), f);
   }

@@ -20,6 +20,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/cancellation_state.hpp>
+#include <boost/asio/deferred.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -68,6 +69,11 @@ using Parser = ResponseParser;
 using std::chrono::milliseconds;
 
 constexpr auto kAwaitTuple = asio::as_tuple(asio::use_awaitable);
+// For the reads of every request: an operation built with `deferred` is awaited as it is, where
+// use_awaitable first runs the initiation in a coroutine of its own (one more frame per read).
+// Beast's TLS stream does not take `deferred` (Boost 1.81), and where one expression must give
+// one type for two streams, kAwaitTuple stays.
+constexpr auto kDeferTuple = asio::as_tuple(asio::deferred);
 constexpr std::size_t kHeaderLimit = 64 * 1024;
 constexpr std::size_t kReadBufferLimit = 1024 * 1024;  // headers are capped far below this
 constexpr std::size_t kPieceSize = 16 * 1024;
@@ -594,7 +600,7 @@ asio::awaitable<beast::error_code> read_more(Connection& c, Steady::time_point d
   } else {
     tcp::socket& socket = c.plain->socket();
     c.watchdog.start(c.watched, socket, deadline);
-    std::tie(ec, n) = co_await socket.async_read_some(c.buffer.prepare(room), kAwaitTuple);
+    std::tie(ec, n) = co_await socket.async_read_some(c.buffer.prepare(room), kDeferTuple);
     if (c.watchdog.stop(c.watched) && ec == asio::error::operation_aborted)
       ec = beast::error::timeout;
   }

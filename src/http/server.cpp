@@ -18,6 +18,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -45,6 +46,9 @@ constexpr auto kNever = SteadyClock::time_point::max();
 // as_tuple keeps failures as values: exceptions cost microseconds and the request path never
 // throws.
 constexpr auto kNothrow = asio::as_tuple(asio::use_awaitable);
+// For the wait between requests: an operation built with `deferred` is awaited as it is, where
+// use_awaitable first runs the initiation in a coroutine of its own (one more frame).
+constexpr auto kDeferNothrow = asio::as_tuple(asio::deferred);
 
 // Buffers larger than this are released after a request so idle connections stay small; typical
 // requests fit below it, so the hot path does not reallocate.
@@ -467,7 +471,7 @@ asio::awaitable<void> Connection::run() {
       if (watch_pending_) {
         waiting_wake_ = true;
         wake_.expires_at(kNever);
-        co_await wake_.async_wait(kNothrow);
+        co_await wake_.async_wait(kDeferNothrow);
         waiting_wake_ = false;
       }
       if (!open_ || gone_) break;

@@ -42,12 +42,14 @@ struct ChoiceIn {
   std::optional<std::string_view> finish;     // finish_reason, when a string
 };
 
-// The usual chunk read as events instead of into a document: id, created, model and choices
-// whose delta holds a role and a text content. A chunk is a few hundred bytes, and building a
-// document of it cost more than everything else done with it. Anything else (usage, tool calls,
-// content lists, error objects, a repeated member, a member of an unexpected type, a scalar as
-// the chunk, a choice that is not an object) makes it give up and the document path reads the
-// chunk, so there is one meaning of every chunk; the tests hold the two paths to the same output.
+// The usual chunk read as events instead of into a document: id, created, model, choices whose
+// delta holds a role and a text content, and usage with integer counts (details objects of
+// integers, as Mistral's `prompt_tokens_details: {cached_tokens}`). A chunk is a few hundred
+// bytes, and building a document of it cost more than everything else done with it. Anything
+// else (tool calls, content lists, error objects, a repeated member, a member of an unexpected
+// type, a scalar as the chunk, a choice that is not an object) makes it give up and the document
+// path reads the chunk, so there is one meaning of every chunk; the tests hold the two paths to
+// the same output.
 class ChunkReader {
  public:
   struct Choice {
@@ -72,12 +74,24 @@ class ChunkReader {
   bool on_object_begin(error_code& ec) {
     if (skipping_ > 0) return ++skipping_, true;
     if (depth_ == 0) return push(Ctx::chunk, ec);
+    if (top() == Ctx::details) return give_up(ec);
     const Field f = take_field();
     if (top() == Ctx::choices) {
       choices.emplace_back();
       return push(Ctx::choice, ec);
     }
     if (top() == Ctx::choice && f == Field::delta) return push(Ctx::delta, ec);
+    if (top() == Ctx::chunk && f == Field::usage) {
+      usage.emplace().reserve(6);  // room for every member read: no rehash on the way
+      return push(Ctx::usage, ec);
+    }
+    if (top() == Ctx::usage && (f == Field::prompt_details || f == Field::completion_details)) {
+      const std::string_view name =
+          f == Field::prompt_details ? "prompt_tokens_details" : "completion_tokens_details";
+      details_ = &usage->emplace(name, json::object()).first->value().get_object();
+      details_->reserve(4);
+      return push(Ctx::details, ec);
+    }
     return f == Field::other ? skip() : give_up(ec);
   }
   bool on_object_end(std::size_t, error_code&) {
@@ -87,7 +101,7 @@ class ChunkReader {
   }
   bool on_array_begin(error_code& ec) {
     if (skipping_ > 0) return ++skipping_, true;
-    if (depth_ == 0 || top() == Ctx::choices) return give_up(ec);
+    if (depth_ == 0 || top() == Ctx::choices || top() == Ctx::details) return give_up(ec);
     const Field f = take_field();
     if (top() == Ctx::chunk && f == Field::choices) {
       has_choices_ = true;
@@ -117,7 +131,7 @@ class ChunkReader {
   }
   bool on_string(string_view s, std::size_t n, error_code& ec) {
     if (skipping_ > 0) return true;
-    if (depth_ == 0 || top() == Ctx::choices) return give_up(ec);
+    if (depth_ == 0 || top() == Ctx::choices || top() == Ctx::details) return give_up(ec);
     const std::string_view text = whole(s, n);
     bool ok = true;
     switch (take_field()) {
@@ -153,12 +167,28 @@ class ChunkReader {
   bool on_int64(std::int64_t v, string_view, error_code& ec) {
     if (skipping_ > 0) return true;
     if (depth_ == 0 || top() == Ctx::choices) return give_up(ec);
+    if (top() == Ctx::details) {
+      details_->emplace(details_key_, v);
+      return true;
+    }
     switch (take_field()) {
       case Field::created:
         created = v;
         return true;
       case Field::index:
         choices.back().index = v;
+        return true;
+      case Field::prompt_tokens:
+        usage->emplace("prompt_tokens", v);
+        return true;
+      case Field::completion_tokens:
+        usage->emplace("completion_tokens", v);
+        return true;
+      case Field::total_tokens:
+        usage->emplace("total_tokens", v);
+        return true;
+      case Field::num_cached_tokens:
+        usage->emplace("num_cached_tokens", v);
         return true;
       case Field::other:
         return true;
@@ -172,7 +202,7 @@ class ChunkReader {
   // null reads as absent for every member this reader knows, as the document path's getters.
   bool on_null(error_code& ec) {
     if (skipping_ > 0) return true;
-    if (depth_ == 0 || top() == Ctx::choices) return give_up(ec);
+    if (depth_ == 0 || top() == Ctx::choices || top() == Ctx::details) return give_up(ec);
     take_field();
     return true;
   }
@@ -186,9 +216,11 @@ class ChunkReader {
   std::optional<internal::BodyText> model;
   std::optional<std::int64_t> created;
   boost::container::small_vector<Choice, 1> choices;
+  /// The usage members that matter to detail::openai_usage, as the document would hold them.
+  std::optional<json::object> usage;
 
  private:
-  enum class Ctx : std::uint8_t { chunk, choices, choice, delta };
+  enum class Ctx : std::uint8_t { chunk, choices, choice, delta, usage, details };
   enum class Field : std::uint8_t {
     other,
     id,
@@ -202,6 +234,13 @@ class ChunkReader {
     role,
     content,
     tool_calls,
+    usage,
+    prompt_tokens,
+    completion_tokens,
+    total_tokens,
+    num_cached_tokens,
+    prompt_details,
+    completion_details,
   };
   static constexpr std::size_t kMaxDepth = 4;
 
@@ -230,7 +269,7 @@ class ChunkReader {
   // A number of another kind, or a boolean: fine where nothing is expected of it.
   bool on_other_scalar(error_code& ec) {
     if (skipping_ > 0) return true;
-    if (depth_ == 0 || top() == Ctx::choices) return give_up(ec);
+    if (depth_ == 0 || top() == Ctx::choices || top() == Ctx::details) return give_up(ec);
     return take_field() == Field::other || give_up(ec);
   }
   // Marks `f` seen in `mask`; a member repeated is the document path's (it keeps one of them).
@@ -255,8 +294,10 @@ class ChunkReader {
           f = Field::model;
         else if (key == "choices")
           f = Field::choices;
-        else if (key == "usage" || key == "error" || key == "message" || key == "detail")
-          return give_up(ec);  // the usage chunk, or an error object
+        else if (key == "usage")
+          f = Field::usage;
+        else if (key == "error" || key == "message" || key == "detail")
+          return give_up(ec);  // an error object
         if (f != Field::other && !first_time(chunk_seen_, f, ec)) return false;
         break;
       case Ctx::choice:
@@ -277,6 +318,26 @@ class ChunkReader {
           f = Field::tool_calls;  // null only: tool calls are the document path's
         if (f != Field::other && !first_time(choices.back().delta_seen, f, ec)) return false;
         break;
+      case Ctx::usage:
+        if (key == "prompt_tokens")
+          f = Field::prompt_tokens;
+        else if (key == "completion_tokens")
+          f = Field::completion_tokens;
+        else if (key == "total_tokens")
+          f = Field::total_tokens;
+        else if (key == "num_cached_tokens")
+          f = Field::num_cached_tokens;
+        else if (key == "prompt_tokens_details")
+          f = Field::prompt_details;
+        else if (key == "completion_tokens_details")
+          f = Field::completion_details;
+        if (f != Field::other && !first_time(usage_seen_, f, ec)) return false;
+        break;
+      case Ctx::details:
+        // A repeated key: which value the document keeps is the document path's business.
+        if (details_->contains(key)) return give_up(ec);
+        details_key_.assign(key);
+        return true;
       case Ctx::choices:
         break;
     }
@@ -291,6 +352,9 @@ class ChunkReader {
   Field field_ = Field::other;
   std::string part_;  // a key or string arriving in pieces (escapes, long text)
   std::uint32_t chunk_seen_ = 0;
+  std::uint32_t usage_seen_ = 0;
+  json::object* details_ = nullptr;  // the details object being read, inside `usage`
+  std::string details_key_;
   bool has_choices_ = false;
   bool gave_up_ = false;
 };
@@ -331,6 +395,7 @@ class StreamDecoder final : public detail::SseChatDecoder {
         if (r.id) id_ = r.id->get();
         if (r.created) created_ = *r.created;
         if (r.model) upstream_model_ = r.model->get();
+        if (r.usage) usage_ = detail::openai_usage(*r.usage);
         return on_choices(r.choices.size(), out, [&](std::size_t i) {
           const ChunkReader::Choice& c = r.choices[i];
           ChoiceIn in;

@@ -61,7 +61,7 @@ std::string event(std::string_view json_text) {
 
 TEST(MistralStreamPaths, TheUsualChunksTakeTheEventReaderWithTheSameOutput) {
   // The emulator's and Mistral's shape: a role chunk, text chunks with the "p" padding, escapes
-  // and non-ASCII, a finish chunk, then the usage chunk (the document path's) and [DONE].
+  // and non-ASCII, a finish chunk, then the usage chunk and [DONE].
   const std::string id =
       R"("id":"f341b00ed9c35c905b9cc6ede03d6665","object":"chat.completion.chunk",)"
       R"("created":1796355484,"model":"mistral-small-latest",)";
@@ -92,7 +92,33 @@ TEST(MistralStreamPaths, TheUsualChunksTakeTheEventReaderWithTheSameOutput) {
       const Outcome doc = run(bytes, false, include_usage, seed);
       expect_same(fast, doc, "seed " + std::to_string(seed));
       EXPECT_TRUE(fast.ok) << fast.error;
-      EXPECT_EQ(fast.fast_chunks, 7u) << "every chunk but the usage one";
+      EXPECT_EQ(fast.fast_chunks, 8u) << "every chunk, the usage one too";
+      EXPECT_FALSE(fast.usage.empty());
+    }
+  }
+}
+
+TEST(MistralStreamPaths, UsageIsReadAsTheDocumentPathReadsIt) {
+  const std::vector<std::string> usages = {
+      R"({"prompt_tokens":12,"completion_tokens":15,"total_tokens":27})",
+      R"({"prompt_tokens":12,"completion_tokens":15})",  // total from the two
+      R"({"prompt_tokens":1,"completion_tokens":2,"total_tokens":3,"num_cached_tokens":1,)"
+      R"("completion_tokens_details":{"reasoning_tokens":2},"prompt_audio_seconds":null,)"
+      R"("extra":{"a":[1,{"b":"c"}]}})",
+      R"({"prompt_tokens_details":{"cached_tokens":4,"audio_tokens":0},"num_cached_tokens":9})",
+      R"({"prompt_tokens":null,"completion_tokens":2,"prompt_tokens_details":null})",
+      R"({})",
+  };
+  for (const auto& u : usages) {
+    const std::string bytes = event(R"({"id":"a","choices":[{"index":0,"delta":{"content":"x"},)"
+                                    R"("finish_reason":"stop"}],"usage":)" +
+                                    u + "}") +
+                              "data: [DONE]\n\n";
+    for (bool include_usage : {false, true}) {
+      const Outcome fast = run(bytes, true, include_usage);
+      expect_same(fast, run(bytes, false, include_usage), u);
+      EXPECT_EQ(fast.fast_chunks, 1u) << u;
+      EXPECT_FALSE(fast.usage.empty()) << u;
     }
   }
 }
@@ -122,6 +148,17 @@ TEST(MistralStreamPaths, AnythingElseIsLeftToTheDocumentPath) {
       R"({"choices":[{"delta":{"content":true}}]})",
       R"({"choices":[{"delta":{"content":"a"},"finish_reason":1}]})",
       R"({"choices":{"0":{"delta":{"content":"a"}}}})",
+      R"({"choices":[],"usage":{"prompt_tokens":1.0}})",
+      R"({"choices":[],"usage":{"prompt_tokens":18446744073709551615}})",
+      R"({"choices":[],"usage":{"prompt_tokens":"1"}})",
+      R"({"choices":[],"usage":{"prompt_tokens":1,"prompt_tokens":2}})",
+      R"({"choices":[],"usage":{"prompt_tokens_details":{"cached_tokens":{"a":1}}}})",
+      R"({"choices":[],"usage":{"prompt_tokens_details":{"cached_tokens":"1"}}})",
+      R"({"choices":[],"usage":{"prompt_tokens_details":{"cached_tokens":null}}})",
+      R"({"choices":[],"usage":{"prompt_tokens_details":{"a":1,"a":2}}})",
+      R"({"choices":[],"usage":{"prompt_tokens_details":[1]}})",
+      R"({"choices":[],"usage":[1]})",
+      R"({"choices":[],"usage":{},"usage":{}})",
       R"({"id":"no choices"})",
       R"([{"choices":[]}])",
       R"(42)",

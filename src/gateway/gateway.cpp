@@ -234,6 +234,8 @@ struct Gateway::Impl {
   // ---- /chat/completions ----
 
   class SseSink final : public router::StreamSink {
+    static constexpr std::size_t kSseBatchBytes = 4096;
+
    public:
     SseSink(http::ResponseWriter& w, const http::ServerRequest& req, const std::string& call_id)
         : w_(w), req_(req), call_id_(call_id) {}
@@ -245,6 +247,8 @@ struct Gateway::Impl {
         fields_.reserve(256 + upstream_fields.size());
         append_identity_fields(fields_, call_id_, &d);
         fields_ += upstream_fields;
+        // Room for a few events at once: a stream's batches then never grow the buffer.
+        buf_.reserve(kSseBatchBytes);
       }
       // Held until flush(): the chunks of one upstream read leave in one write.
       buf_.append("data: ");

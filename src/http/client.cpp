@@ -68,12 +68,11 @@ struct Outgoing {
 using Parser = ResponseParser;
 using std::chrono::milliseconds;
 
+// Awaited operations: failures as values. The plain socket's reads (read_more_plain) are built
+// with asio::deferred instead, which the coroutine awaits directly where use_awaitable first runs
+// the initiation in a coroutine of its own; Beast's TLS stream does not take deferred (Boost
+// 1.81), and where one expression must give one type for two streams this one stays.
 constexpr auto kAwaitTuple = asio::as_tuple(asio::use_awaitable);
-// For the reads of every request: an operation built with `deferred` is awaited as it is, where
-// use_awaitable first runs the initiation in a coroutine of its own (one more frame per read).
-// Beast's TLS stream does not take `deferred` (Boost 1.81), and where one expression must give
-// one type for two streams, kAwaitTuple stays.
-constexpr auto kDeferTuple = asio::as_tuple(asio::deferred);
 constexpr std::size_t kHeaderLimit = 64 * 1024;
 constexpr std::size_t kReadBufferLimit = 1024 * 1024;  // headers are capped far below this
 constexpr std::size_t kPieceSize = 16 * 1024;
@@ -587,25 +586,39 @@ Error io_error(const Route& route, std::string_view doing, const beast::error_co
                           ec.message());
 }
 
-// Reads once into c.buffer: whatever the socket has, waiting until something arrives. A plain
-// socket is read directly, under the connection's watchdog; TLS goes through its stream.
-asio::awaitable<beast::error_code> read_more(Connection& c, Steady::time_point deadline) {
-  const std::size_t room = beast::read_size(c.buffer, 65536);
-  if (room == 0) co_return bhttp::error::buffer_overflow;
+// What one read of the plain socket gave: the value a deferred read completes with (an error
+// code as a completion's first argument would make co_await throw it).
+struct ReadDone {
   beast::error_code ec;
-  std::size_t n = 0;
-  if (c.tls) {
-    c.tcp().expires_at(deadline);
-    std::tie(ec, n) = co_await c.tls->async_read_some(c.buffer.prepare(room), kAwaitTuple);
-  } else {
-    tcp::socket& socket = c.plain->socket();
-    c.watchdog.start(c.watched, socket, deadline);
-    std::tie(ec, n) = co_await socket.async_read_some(c.buffer.prepare(room), kDeferTuple);
-    if (c.watchdog.stop(c.watched) && ec == asio::error::operation_aborted)
-      ec = beast::error::timeout;
-  }
+};
+
+// Reads once into c.buffer from the plain socket, under the connection's watchdog: whatever the
+// socket has, waiting until something arrives. A deferred operation, awaited in the caller's own
+// frame: as a coroutine of its own it was one more frame per read. `room` > 0.
+auto read_more_plain(Connection& c, std::size_t room, Steady::time_point deadline) {
+  tcp::socket& socket = c.plain->socket();
+  c.watchdog.start(c.watched, socket, deadline);
+  return socket.async_read_some(c.buffer.prepare(room), asio::deferred)(
+      asio::deferred([&c](beast::error_code ec, std::size_t n) {
+        if (c.watchdog.stop(c.watched) && ec == asio::error::operation_aborted)
+          ec = beast::error::timeout;
+        c.buffer.commit(n);
+        return asio::deferred.values(ReadDone{ec});
+      }));
+}
+
+// The same through TLS, which goes through its stream (and its timer).
+asio::awaitable<beast::error_code> read_more_tls(Connection& c, std::size_t room,
+                                                 Steady::time_point deadline) {
+  c.tcp().expires_at(deadline);
+  auto [ec, n] = co_await c.tls->async_read_some(c.buffer.prepare(room), kAwaitTuple);
   c.buffer.commit(n);
   co_return ec;
+}
+
+// How much one read may add to c.buffer (0: the buffer is full, a head beyond its limit).
+std::size_t read_room(const Connection& c) {
+  return beast::read_size(c.buffer, 65536);
 }
 
 // The end of the input, as Beast's reads take it: the end of a body that runs to the close, an
@@ -639,7 +652,14 @@ asio::awaitable<beast::error_code> read_header(Connection& c, Parser& p,
         co_return ec;
       }
     }
-    ec = co_await read_more(c, deadline);
+    // Reads once (read_more_plain and read_more_tls; the same four lines are in read_body_some).
+    if (const std::size_t room = read_room(c); room == 0) {
+      ec = bhttp::error::buffer_overflow;
+    } else if (c.tls) {
+      ec = co_await read_more_tls(c, room, deadline);
+    } else {
+      ec = (co_await read_more_plain(c, room, deadline)).ec;
+    }
     if (ec == asio::error::eof) end_of_input(p, ec);
     if (ec) co_return ec;
   }
@@ -672,7 +692,13 @@ asio::awaitable<std::pair<beast::error_code, std::size_t>> read_body_some(Connec
   if (c.buffer.size() > 0 && parse_buffered(c, p, data, size, got, drain, ec)) {
     co_return std::pair{ec, got};
   }
-  ec = co_await read_more(c, timing.next());
+  if (const std::size_t room = read_room(c); room == 0) {
+    ec = bhttp::error::buffer_overflow;
+  } else if (c.tls) {
+    ec = co_await read_more_tls(c, room, timing.next());
+  } else {
+    ec = (co_await read_more_plain(c, room, timing.next())).ec;
+  }
   // A TLS peer that closes without close_notify ends a close-delimited body like a plain EOF.
   if (ec == asio::error::eof || (ec == ssl::error::stream_truncated && p.need_eof())) {
     end_of_input(p, ec);

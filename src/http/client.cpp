@@ -652,7 +652,7 @@ asio::awaitable<beast::error_code> read_header(Connection& c, Parser& p,
         co_return ec;
       }
     }
-    // Reads once (read_more_plain and read_more_tls; the same four lines are in read_body_some).
+    // Reads once (read_more_plain or read_more_tls; the same branch is in read_body_some).
     if (const std::size_t room = read_room(c); room == 0) {
       ec = bhttp::error::buffer_overflow;
     } else if (c.tls) {

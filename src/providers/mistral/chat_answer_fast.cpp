@@ -18,6 +18,7 @@
 
 #include "core/json_writer.hpp"
 #include "providers/common.hpp"
+#include "providers/mistral/event_reader.hpp"
 #include "providers/mistral/internal.hpp"
 
 namespace litellm::providers::mistral::internal {
@@ -27,31 +28,7 @@ namespace json = boost::json;
 using json::error_code;
 using json::string_view;
 
-// The members this reader understands, per object; every other member is skipped.
-enum class Field : std::uint8_t {
-  other,
-  // answer
-  id,
-  object,
-  created,
-  model,
-  choices,
-  usage,
-  // choice
-  index,
-  finish_reason,
-  message,
-  // message
-  content,
-  tool_calls,
-  // usage
-  prompt_tokens,
-  completion_tokens,
-  total_tokens,
-  num_cached_tokens,
-  prompt_details,
-  completion_details,
-};
+using Field = Member;
 
 enum class Ctx : std::uint8_t { answer, choices, choice, message, usage, details, tool_calls };
 
@@ -63,17 +40,9 @@ struct Choice {
   std::uint32_t message_seen = 0;
 };
 
-class Reader {
+class Reader final : public EventReader<Reader, Ctx, Field, 8> {
  public:
   explicit Reader(std::string_view body) : body_(body) {}
-
-  static constexpr std::size_t max_array_size = static_cast<std::size_t>(-1);
-  static constexpr std::size_t max_object_size = static_cast<std::size_t>(-1);
-  static constexpr std::size_t max_string_size = static_cast<std::size_t>(-1);
-  static constexpr std::size_t max_key_size = static_cast<std::size_t>(-1);
-
-  bool on_document_begin(error_code&) { return true; }
-  bool on_document_end(error_code&) { return true; }
 
   bool on_object_begin(error_code& ec) {
     if (skipping_ > 0) return ++skipping_, true;
@@ -134,50 +103,13 @@ class Reader {
     return skip();
   }
 
-  bool on_array_end(std::size_t, error_code&) {
-    if (skipping_ > 0) return --skipping_, true;
-    --depth_;
-    return true;
-  }
-
-  bool on_key_part(string_view s, std::size_t, error_code&) {
-    if (skipping_ > 0) return true;
-    part_.append(s.data(), s.size());
-    return true;
-  }
-
-  bool on_key(string_view s, std::size_t n, error_code& ec) {
-    if (skipping_ > 0) return true;
-    std::string_view key(s.data(), s.size());
-    if (n != s.size()) {
-      part_.append(s.data(), s.size());
-      key = part_;
-    }
-    const bool ok = on_whole_key(key, ec);
-    part_.clear();
-    return ok;
-  }
-
-  bool on_string_part(string_view s, std::size_t, error_code&) {
-    if (skipping_ > 0) return true;
-    part_.append(s.data(), s.size());
-    return true;
-  }
-
   bool on_string(string_view s, std::size_t n, error_code& ec) {
     if (skipping_ > 0) return true;
     if (!in_container(ec)) return false;
-    std::string_view text(s.data(), s.size());
-    if (n != s.size()) {
-      part_.append(s.data(), s.size());
-      text = part_;
-    }
-    const bool ok = on_whole_string(text, ec);
+    const bool ok = on_whole_string(whole(s, n), ec);
     part_.clear();
     return ok;
   }
-
-  bool on_number_part(string_view, error_code&) { return true; }
 
   bool on_int64(std::int64_t v, string_view, error_code& ec) {
     if (skipping_ > 0) return true;
@@ -218,10 +150,6 @@ class Reader {
     }
     return on_absent(ec);
   }
-  bool on_comment_part(string_view, error_code&) { return true; }
-  bool on_comment(string_view, error_code&) { return true; }
-
-  bool gave_up() const noexcept { return gave_up_; }
 
   // The answer in OpenAI's shape, written as the document path writes it.
   ChatAnswer answer(const Target& target) && {
@@ -273,57 +201,21 @@ class Reader {
   bool has_choices() const noexcept { return has_choices_; }
 
  private:
-  static constexpr std::size_t kMaxDepth = 8;
-
-  Ctx top() const noexcept { return ctx_[depth_ - 1]; }
-  bool push(Ctx c, error_code& ec) {
-    if (depth_ == kMaxDepth) return give_up(ec);
-    ctx_[depth_++] = c;
-    field_ = Field::other;
-    return true;
-  }
-  bool skip() {
-    skipping_ = 1;
-    return true;
-  }
   // A scalar as the whole answer is not an answer (the document path says why).
   bool in_container(error_code& ec) { return depth_ > 0 || give_up(ec); }
-  bool give_up(error_code& ec) {
-    gave_up_ = true;
-    ec = json::error::extra_data;  // any error stops the parser; gave_up_ says why
-    return false;
-  }
-  Field take_field() noexcept { return std::exchange(field_, Field::other); }
-  Field peek_field() const noexcept { return field_; }
 
-  // Marks `f` seen in `mask`; a member repeated is the document path's (it keeps one of them).
-  bool first_time(std::uint32_t& mask, Field f, error_code& ec) {
-    const std::uint32_t bit = std::uint32_t{1} << static_cast<unsigned>(f);
-    if ((mask & bit) != 0) return give_up(ec);
-    mask |= bit;
-    return true;
-  }
+  friend EventReader;
 
   bool on_whole_key(std::string_view key, error_code& ec) {
     Field f = Field::other;
     switch (top()) {
-      case Ctx::answer:
-        if (key == "id")
-          f = Field::id;
-        else if (key == "object")
-          f = Field::object;
-        else if (key == "created")
-          f = Field::created;
-        else if (key == "model")
-          f = Field::model;
-        else if (key == "choices")
-          f = Field::choices;
-        else if (key == "usage")
-          f = Field::usage;
-        else if (key == "error" || key == "message" || key == "detail")
-          return give_up(ec);
+      case Ctx::answer: {
+        const std::optional<Field> top = top_member(key);
+        if (!top) return give_up(ec);
+        f = *top;
         if (f != Field::other && !first_time(answer_seen_, f, ec)) return false;
         break;
+      }
       case Ctx::choice:
         if (key == "index")
           f = Field::index;
@@ -343,18 +235,7 @@ class Reader {
         if (f != Field::other && !first_time(choices_.back().message_seen, f, ec)) return false;
         break;
       case Ctx::usage:
-        if (key == "prompt_tokens")
-          f = Field::prompt_tokens;
-        else if (key == "completion_tokens")
-          f = Field::completion_tokens;
-        else if (key == "total_tokens")
-          f = Field::total_tokens;
-        else if (key == "num_cached_tokens")
-          f = Field::num_cached_tokens;
-        else if (key == "prompt_tokens_details")
-          f = Field::prompt_details;
-        else if (key == "completion_tokens_details")
-          f = Field::completion_details;
+        f = usage_member(key);
         if (f != Field::other && !first_time(usage_seen_, f, ec)) return false;
         break;
       case Ctx::details: {
@@ -447,13 +328,6 @@ class Reader {
     details_writer_.reset();
     (details_ == Field::prompt_details ? prompt_details_ : completion_details_) = std::move(text);
   }
-
-  std::array<Ctx, kMaxDepth> ctx_{};
-  std::size_t depth_ = 0;
-  std::size_t skipping_ = 0;  // > 0: inside a value being skipped, at this nesting
-  Field field_ = Field::other;
-  std::string part_;  // a key or string arriving in pieces (escapes, long text)
-  bool gave_up_ = false;
 
   std::uint32_t answer_seen_ = 0;
   std::uint32_t usage_seen_ = 0;

@@ -14,6 +14,7 @@
 #include "core/json_writer.hpp"
 #include "http/sse.hpp"
 #include "providers/common.hpp"
+#include "providers/mistral/event_reader.hpp"
 #include "providers/mistral/internal.hpp"
 #include "providers/mistral/mistral.hpp"
 #include "providers/sse_chat_decoder.hpp"
@@ -42,6 +43,10 @@ struct ChoiceIn {
   std::optional<std::string_view> finish;     // finish_reason, when a string
 };
 
+// Where the chunk reader is, and the members it reads (other: skipped).
+enum class ChunkCtx : std::uint8_t { chunk, choices, choice, delta, usage, details };
+using ChunkField = internal::Member;
+
 // The usual chunk read as events instead of into a document: id, created, model, choices whose
 // delta holds a role and a text content, and usage with integer counts (details objects of
 // integers, as Mistral's `prompt_tokens_details: {cached_tokens}`). A chunk is a few hundred
@@ -50,7 +55,7 @@ struct ChoiceIn {
 // type, a scalar as the chunk, a choice that is not an object) makes it give up and the document
 // path reads the chunk, so there is one meaning of every chunk; the tests hold the two paths to
 // the same output.
-class ChunkReader {
+class ChunkReader final : public internal::EventReader<ChunkReader, ChunkCtx, ChunkField, 4> {
  public:
   struct Choice {
     std::optional<std::int64_t> index;
@@ -62,14 +67,6 @@ class ChunkReader {
   };
 
   explicit ChunkReader(std::string_view data) : data_(data) {}
-
-  static constexpr std::size_t max_array_size = static_cast<std::size_t>(-1);
-  static constexpr std::size_t max_object_size = static_cast<std::size_t>(-1);
-  static constexpr std::size_t max_string_size = static_cast<std::size_t>(-1);
-  static constexpr std::size_t max_key_size = static_cast<std::size_t>(-1);
-
-  bool on_document_begin(error_code&) { return true; }
-  bool on_document_end(error_code&) { return true; }
 
   bool on_object_begin(error_code& ec) {
     if (skipping_ > 0) return ++skipping_, true;
@@ -109,26 +106,6 @@ class ChunkReader {
     }
     return f == Field::other ? skip() : give_up(ec);
   }
-  bool on_array_end(std::size_t, error_code&) {
-    if (skipping_ > 0) return --skipping_, true;
-    --depth_;
-    return true;
-  }
-
-  bool on_key_part(string_view s, std::size_t, error_code&) {
-    if (skipping_ == 0) part_.append(s.data(), s.size());
-    return true;
-  }
-  bool on_key(string_view s, std::size_t n, error_code& ec) {
-    if (skipping_ > 0) return true;
-    const bool ok = on_whole_key(whole(s, n), ec);
-    part_.clear();
-    return ok;
-  }
-  bool on_string_part(string_view s, std::size_t, error_code&) {
-    if (skipping_ == 0) part_.append(s.data(), s.size());
-    return true;
-  }
   bool on_string(string_view s, std::size_t n, error_code& ec) {
     if (skipping_ > 0) return true;
     if (depth_ == 0 || top() == Ctx::choices || top() == Ctx::details) return give_up(ec);
@@ -163,7 +140,6 @@ class ChunkReader {
     return ok;
   }
 
-  bool on_number_part(string_view, error_code&) { return true; }
   bool on_int64(std::int64_t v, string_view, error_code& ec) {
     if (skipping_ > 0) return true;
     if (depth_ == 0 || top() == Ctx::choices) return give_up(ec);
@@ -206,9 +182,6 @@ class ChunkReader {
     take_field();
     return true;
   }
-  bool on_comment_part(string_view, error_code&) { return true; }
-  bool on_comment(string_view, error_code&) { return true; }
-
   /// Read to the end without giving up, and a chunk (it has choices).
   bool complete() const noexcept { return !gave_up_ && has_choices_; }
 
@@ -220,86 +193,27 @@ class ChunkReader {
   std::optional<json::object> usage;
 
  private:
-  enum class Ctx : std::uint8_t { chunk, choices, choice, delta, usage, details };
-  enum class Field : std::uint8_t {
-    other,
-    id,
-    object,
-    created,
-    model,
-    choices,
-    index,
-    delta,
-    finish_reason,
-    role,
-    content,
-    tool_calls,
-    usage,
-    prompt_tokens,
-    completion_tokens,
-    total_tokens,
-    num_cached_tokens,
-    prompt_details,
-    completion_details,
-  };
-  static constexpr std::size_t kMaxDepth = 4;
-
-  Ctx top() const noexcept { return ctx_[depth_ - 1]; }
-  bool push(Ctx c, error_code& ec) {
-    if (depth_ == kMaxDepth) return give_up(ec);
-    ctx_[depth_++] = c;
-    field_ = Field::other;
-    return true;
-  }
-  bool skip() {
-    skipping_ = 1;
-    return true;
-  }
-  bool give_up(error_code& ec) {
-    gave_up_ = true;
-    ec = json::error::extra_data;  // any error stops the parser; gave_up_ says why
-    return false;
-  }
-  Field take_field() noexcept { return std::exchange(field_, Field::other); }
-  std::string_view whole(string_view s, std::size_t n) {
-    if (n == s.size()) return {s.data(), s.size()};
-    part_.append(s.data(), s.size());
-    return part_;
-  }
   // A number of another kind, or a boolean: fine where nothing is expected of it.
   bool on_other_scalar(error_code& ec) {
     if (skipping_ > 0) return true;
     if (depth_ == 0 || top() == Ctx::choices || top() == Ctx::details) return give_up(ec);
     return take_field() == Field::other || give_up(ec);
   }
-  // Marks `f` seen in `mask`; a member repeated is the document path's (it keeps one of them).
-  bool first_time(std::uint32_t& mask, Field f, error_code& ec) {
-    const std::uint32_t bit = std::uint32_t{1} << static_cast<unsigned>(f);
-    if ((mask & bit) != 0) return give_up(ec);
-    mask |= bit;
-    return true;
-  }
+
+  friend EventReader;
+  using Ctx = ChunkCtx;
+  using Field = ChunkField;
 
   bool on_whole_key(std::string_view key, error_code& ec) {
     Field f = Field::other;
     switch (top()) {
-      case Ctx::chunk:
-        if (key == "id")
-          f = Field::id;
-        else if (key == "object")
-          f = Field::object;
-        else if (key == "created")
-          f = Field::created;
-        else if (key == "model")
-          f = Field::model;
-        else if (key == "choices")
-          f = Field::choices;
-        else if (key == "usage")
-          f = Field::usage;
-        else if (key == "error" || key == "message" || key == "detail")
-          return give_up(ec);  // an error object
+      case Ctx::chunk: {
+        const std::optional<Field> top = internal::top_member(key);
+        if (!top) return give_up(ec);  // an error object
+        f = *top;
         if (f != Field::other && !first_time(chunk_seen_, f, ec)) return false;
         break;
+      }
       case Ctx::choice:
         if (key == "index")
           f = Field::index;
@@ -319,18 +233,7 @@ class ChunkReader {
         if (f != Field::other && !first_time(choices.back().delta_seen, f, ec)) return false;
         break;
       case Ctx::usage:
-        if (key == "prompt_tokens")
-          f = Field::prompt_tokens;
-        else if (key == "completion_tokens")
-          f = Field::completion_tokens;
-        else if (key == "total_tokens")
-          f = Field::total_tokens;
-        else if (key == "num_cached_tokens")
-          f = Field::num_cached_tokens;
-        else if (key == "prompt_tokens_details")
-          f = Field::prompt_details;
-        else if (key == "completion_tokens_details")
-          f = Field::completion_details;
+        f = internal::usage_member(key);
         if (f != Field::other && !first_time(usage_seen_, f, ec)) return false;
         break;
       case Ctx::details:
@@ -346,17 +249,11 @@ class ChunkReader {
   }
 
   std::string_view data_;
-  std::array<Ctx, kMaxDepth> ctx_{};
-  std::size_t depth_ = 0;
-  std::size_t skipping_ = 0;  // > 0: inside a value being skipped, at this nesting
-  Field field_ = Field::other;
-  std::string part_;  // a key or string arriving in pieces (escapes, long text)
   std::uint32_t chunk_seen_ = 0;
   std::uint32_t usage_seen_ = 0;
   json::object* details_ = nullptr;  // the details object being read, inside `usage`
   std::string details_key_;
   bool has_choices_ = false;
-  bool gave_up_ = false;
 };
 
 class StreamDecoder final : public detail::SseChatDecoder {

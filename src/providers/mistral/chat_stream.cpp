@@ -32,7 +32,7 @@ constexpr std::int64_t kMaxChoices = 256;
 // Room a chunk's text usually fits in (Mistral's are 200-300 bytes): one allocation per chunk.
 constexpr std::size_t kChunkBytes = 384;
 
-// One choice of a chunk as read, by the document path or the event reader: what on_choice
+// One choice of a chunk as read, by the document path or the event reader: what write_choice
 // turns into OpenAI's delta.
 struct ChoiceIn {
   std::int64_t index = 0;

@@ -5,8 +5,8 @@
 #   nginx    client -> nginx proxy_pass (keep-alive upstream) -> emulator   (the floor any proxy pays)
 #   gateway  client -> litellm (our gateway) -> emulator
 # Reports requests/s (wrk, closed loop), latency added over direct at half of the gateway's
-# saturation (loadgen, open loop), the gateway's CPU time per request, idle and loaded RSS,
-# streaming time-to-first-byte added, and cold start time.
+# saturation (loadgen, open loop), the gateway's CPU time per request, the same for streamed
+# answers, idle and loaded RSS, streaming time-to-first-byte added, and cold start time.
 #
 # This machine class is noisy (a VM with CPU steal): throughput is measured in ROUNDS interleaved
 # rounds (direct, nginx, gateway, direct, ...) and medians are reported, with every round shown.
@@ -175,6 +175,38 @@ EOF
 )
 printf '%s\n' "$summary" | grep -v '^RATE '
 rate=$(printf '%s\n' "$summary" | awk '/^RATE / {print $2}')
+
+# Streamed answers: the same request with "stream": true (a 16-token answer, ~17 SSE events),
+# one round each. nginx passes the events through (proxy_buffering off); the gateway decodes
+# every Mistral chunk and writes OpenAI's.
+cat >"$tmp/post_stream.lua" <<EOF
+wrk.method = "POST"
+wrk.body = [[$stream_body]]
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer bench-key"
+EOF
+wrk_stream_rps() {  # port -> requests/s
+  wrk -t1 -c"$conns" -d"${duration}s" -s "$tmp/post_stream.lua" \
+    "http://127.0.0.1:$1/v1/chat/completions" >"$tmp/wrk.out" 2>&1
+  awk '/Requests\/sec/ {print $2}' "$tmp/wrk.out"
+}
+echo "== streamed requests (wrk, 1 thread, $conns connections, ${duration}s each, one round)"
+sd_rps=$(wrk_stream_rps "$emu_port")
+n0=$(cpu_ticks "$ng_worker")
+sn_rps=$(wrk_stream_rps "$ng_port")
+n1=$(cpu_ticks "$ng_worker")
+sn_req=$(awk '/requests in/ {print $1}' "$tmp/wrk.out")
+c0=$(cpu_ticks "$gw_pid")
+sg_rps=$(wrk_stream_rps "$gw_port")
+c1=$(cpu_ticks "$gw_pid")
+sg_req=$(awk '/requests in/ {print $1}' "$tmp/wrk.out")
+python3 - "$sd_rps" "$sn_rps" "$sg_rps" "$n0" "$n1" "$sn_req" "$c0" "$c1" "$sg_req" "$hz" <<'EOF'
+import sys
+d, n, g, n0, n1, nreq, c0, c1, greq, hz = map(float, sys.argv[1:])
+us = lambda a, b, k: (b - a) / hz * 1e6 / max(1, k)
+print(f"  direct {d:6.0f}  nginx {n:6.0f}  gateway {g:6.0f} streamed req/s  gateway/nginx {g/n:.2f}")
+print(f"  CPU per streamed request: gateway {us(c0, c1, greq):.1f} us, nginx {us(n0, n1, nreq):.1f} us")
+EOF
 
 echo "== latency at half of the 1-worker gateway's saturation ($rate req/s, open loop, loadgen)"
 lat() { "$loadgen" --url "http://127.0.0.1:$1/v1/chat/completions" --body "$2" \

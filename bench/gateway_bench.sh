@@ -130,9 +130,9 @@ for port in "$emu_port" "$ng_port" "$gw_port" "$gwd_port"; do
   [ "$code" = 200 ] || { echo "port $port answered $code" >&2; exit 1; }
 done
 
-wrk_rps() {  # port -> requests/s
-  wrk -t1 -c"$conns" -d"${duration}s" -s "$tmp/post.lua" "http://127.0.0.1:$1/v1/chat/completions" \
-    >"$tmp/wrk.out" 2>&1
+wrk_rps() {  # port [lua script, default post.lua] -> requests/s
+  wrk -t1 -c"$conns" -d"${duration}s" -s "${2:-$tmp/post.lua}" \
+    "http://127.0.0.1:$1/v1/chat/completions" >"$tmp/wrk.out" 2>&1
   awk '/Requests\/sec/ {print $2}' "$tmp/wrk.out"
 }
 
@@ -185,19 +185,14 @@ wrk.body = [[$stream_body]]
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer bench-key"
 EOF
-wrk_stream_rps() {  # port -> requests/s
-  wrk -t1 -c"$conns" -d"${duration}s" -s "$tmp/post_stream.lua" \
-    "http://127.0.0.1:$1/v1/chat/completions" >"$tmp/wrk.out" 2>&1
-  awk '/Requests\/sec/ {print $2}' "$tmp/wrk.out"
-}
 echo "== streamed requests (wrk, 1 thread, $conns connections, ${duration}s each, one round)"
-sd_rps=$(wrk_stream_rps "$emu_port")
+sd_rps=$(wrk_rps "$emu_port" "$tmp/post_stream.lua")
 n0=$(cpu_ticks "$ng_worker")
-sn_rps=$(wrk_stream_rps "$ng_port")
+sn_rps=$(wrk_rps "$ng_port" "$tmp/post_stream.lua")
 n1=$(cpu_ticks "$ng_worker")
 sn_req=$(awk '/requests in/ {print $1}' "$tmp/wrk.out")
 c0=$(cpu_ticks "$gw_pid")
-sg_rps=$(wrk_stream_rps "$gw_port")
+sg_rps=$(wrk_rps "$gw_port" "$tmp/post_stream.lua")
 c1=$(cpu_ticks "$gw_pid")
 sg_req=$(awk '/requests in/ {print $1}' "$tmp/wrk.out")
 python3 - "$sd_rps" "$sn_rps" "$sg_rps" "$n0" "$n1" "$sn_req" "$c0" "$c1" "$sg_req" "$hz" <<'EOF'

@@ -91,11 +91,6 @@ class ChunkReader final : public internal::EventReader<ChunkReader, ChunkCtx, Ch
     }
     return f == Field::other ? skip() : give_up(ec);
   }
-  bool on_object_end(std::size_t, error_code&) {
-    if (skipping_ > 0) return --skipping_, true;
-    --depth_;
-    return true;
-  }
   bool on_array_begin(error_code& ec) {
     if (skipping_ > 0) return ++skipping_, true;
     if (depth_ == 0 || top() == Ctx::choices || top() == Ctx::details) return give_up(ec);

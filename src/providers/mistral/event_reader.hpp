@@ -85,6 +85,12 @@ class EventReader {
 
   bool on_document_begin(error_code&) { return true; }
   bool on_document_end(error_code&) { return true; }
+  // A reader with work to do when an object closes declares its own (it hides this one).
+  bool on_object_end(std::size_t, error_code&) {
+    if (skipping_ > 0) return --skipping_, true;
+    --depth_;
+    return true;
+  }
   bool on_array_end(std::size_t, error_code&) {
     if (skipping_ > 0) return --skipping_, true;
     --depth_;

@@ -5,7 +5,7 @@ include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 set(_litellm_install_targets litellm_boost)
-foreach(t litellm litellm_sdk litellm_router litellm_providers litellm_http litellm_sse litellm_core)
+foreach(t litellm litellm_sdk litellm_router litellm_providers litellm_http litellm_http_parse litellm_sse litellm_core)
   if(TARGET ${t})
     list(APPEND _litellm_install_targets ${t})
   endif()

@@ -78,7 +78,7 @@ struct Emulator::Impl {
     RecordedRequest r;
     r.method = std::string(req.method_string());
     r.target = std::string(req.target());
-    r.authorization = std::string(req[bhttp::field::authorization]);
+    r.authorization = std::string(req["authorization"]);
     r.fault = std::string(req["x-emulator-fault"]);
     r.body = req.body();
     std::lock_guard lock(record_mu);
@@ -92,7 +92,7 @@ struct Emulator::Impl {
     Request r;
     r.method = req.method_string();
     r.target = req.target();
-    r.authorization = req[bhttp::field::authorization];
+    r.authorization = req["authorization"];
     r.fault = req["x-emulator-fault"];
     r.reasoning = req["x-emulator-reasoning"];
     r.body = req.body();

@@ -148,12 +148,7 @@ struct Gateway::Impl {
 
   bool authorized(const http::ServerRequest& req) const {
     if (config.general.master_key.empty()) return true;
-    auto header = [&](auto f) {
-      auto it = req.find(f);
-      return it == req.end() ? std::string_view() : std::string_view(it->value());
-    };
-    std::string_view key =
-        client_key(header(bhttp::field::authorization), header("api-key"), header("x-api-key"));
+    std::string_view key = client_key(req["authorization"], req["api-key"], req["x-api-key"]);
     return !key.empty() && keys_equal(key, config.general.master_key);
   }
 

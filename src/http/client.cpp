@@ -47,7 +47,7 @@
 #include "core/env.hpp"
 #include "http/client_detail.hpp"
 #include "http/head.hpp"
-#include "http/response_parser.hpp"
+#include "http/message_parser.hpp"
 #include "http/write_now.hpp"
 
 namespace litellm::http {

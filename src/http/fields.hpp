@@ -107,8 +107,8 @@ struct FieldAllocator {
   }
 };
 
-/// The header fields the listener parses and answers with (ServerRequest, ServerResponse). The
-/// client's answers carry ResponseFields instead (response_fields.hpp).
+/// The header fields the listener answers with (ServerResponse). Requests and the client's
+/// answers carry ResponseFields instead (response_fields.hpp).
 using Fields = boost::beast::http::basic_fields<FieldAllocator<char>>;
 
 }  // namespace litellm::http

@@ -1,8 +1,9 @@
-// The header fields of an upstream response, as the client hands them to the adapters and the
-// router: one block of text (the head as received, names lower-cased in place) and the offsets of
-// each field in it. Parsing an answer costs two allocations whatever its number of fields, and
-// the router's scan for x-ratelimit-* compares bytes without case folding. Header-only: the
-// adapters read answers' fields without linking the client.
+// The header fields of a parsed message: an upstream answer, as the client hands them to the
+// adapters and the router, or a client's request, as the listener hands them to its handler. One
+// block of text (the head as received, names lower-cased in place) and the offsets of each field
+// in it: parsing a head costs two allocations whatever its number of fields, and a lookup folds
+// the case of the name it looks for only. Header-only: the adapters read answers' fields without linking the
+// client.
 #pragma once
 
 #include <cstddef>
@@ -83,7 +84,7 @@ class ResponseFields {
   const_iterator end() const noexcept { return {this, slots_.size()}; }
 
  private:
-  friend class ResponseParser;
+  friend class MessageParser;
   struct Slot {
     std::uint32_t name_at;
     std::uint32_t name_size;

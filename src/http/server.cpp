@@ -30,7 +30,6 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/read.hpp>
 #include <boost/beast/http/rfc7230.hpp>
 
 #include "http/head.hpp"
@@ -201,6 +200,7 @@ class Connection final : public ResponseWriter, public std::enable_shared_from_t
         deadline_timer_(socket_.get_executor()),
         wake_(socket_.get_executor()),
         buffer_(read_buffer_limit(core_->options)),
+        request_(make_server_request(core_->options)),
         peer_(peer) {}
 
   ~Connection() override { unlink(); }
@@ -255,7 +255,7 @@ class Connection final : public ResponseWriter, public std::enable_shared_from_t
   // Reads what the socket holds now into buffer_, without waiting; errors are left for the
   // async read that follows to find again and report.
   void read_available();
-  // Feeds buffer_ to the request parser until it is done or needs more; `ec` gets parse errors.
+  // Feeds buffer_ to the request; `ec` gets parse errors.
   void parse_buffered(beast::error_code& ec);
   asio::awaitable<bool> complete_answer(bool threw);
   asio::awaitable<void> answer_read_error(const beast::error_code& ec);
@@ -295,7 +295,7 @@ class Connection final : public ResponseWriter, public std::enable_shared_from_t
   asio::steady_timer deadline_timer_;
   asio::steady_timer wake_;  // wakes run() when the watch completes while it waits
   beast::flat_buffer buffer_;
-  std::optional<RequestParser> parser_;
+  ServerRequest request_;  // the request being read or handled; its storage is reused
   asio::cancellation_signal gone_signal_;
   asio::cancellation_signal handler_signal_;
   tcp::endpoint peer_;
@@ -480,29 +480,41 @@ asio::awaitable<void> Connection::run() {
     in_request_ = true;
     const auto read_deadline = deadline_after(options.read_timeout);
     set_deadline(read_deadline);
-    parser_.emplace();
-    configure_request_parser(*parser_, options);
+    request_.reset(kKeepBufferCapacity);
     ec = {};
     // The watch saw the socket readable: take what is there now and parse it in place. An async
     // read would complete at once too, but only after a trip through the scheduler. Any error
     // (EOF, reset) is left for the async read below to report.
     if (buffer_.size() == 0) read_available();
-    parse_buffered(ec);
-    if (!ec && !parser_->is_header_done()) {
-      std::tie(ec, n) = co_await bhttp::async_read_header(socket_, buffer_, *parser_, kNothrow);
+    bool continue_sent = false;
+    for (;;) {
+      parse_buffered(ec);
+      if (ec || request_.done()) break;
+      if (!continue_sent && request_.header_done() && request_.version() == 11 &&
+          beast::iequals(request_["expect"], "100-continue")) {
+        continue_sent = true;
+        if (!co_await write_buffers(asio::buffer(kContinue))) break;
+        set_deadline(read_deadline);
+      }
+      // Everything buffered was used (a head waits whole in the buffer, below the header limit,
+      // which is below the buffer's).
+      const std::size_t room = beast::read_size(buffer_, 65536);
+      if (room == 0) {
+        ec = bhttp::error::header_limit;
+        break;
+      }
+      std::tie(ec, n) = co_await socket_.async_read_some(buffer_.prepare(room), kNothrow);
+      if (ec) {
+        if (ec == asio::error::eof) {
+          ec = request_.got_some() || buffer_.size() > 0 ? bhttp::error::partial_message
+                                                         : bhttp::error::end_of_stream;
+        }
+        break;
+      }
+      buffer_.commit(n);
     }
-    if (!ec && !parser_->is_done() && parser_->get().version() == 11 &&
-        beast::iequals(parser_->get()[bhttp::field::expect], "100-continue")) {
-      if (!co_await write_buffers(asio::buffer(kContinue))) break;
-      set_deadline(read_deadline);
-    }
-    // The body usually arrived with the header: parse it in place, as above.
-    parse_buffered(ec);
-    if (!ec && !parser_->is_done()) {
-      std::tie(ec, n) = co_await bhttp::async_read(socket_, buffer_, *parser_, kNothrow);
-    }
+    if (!open_) break;
     if (ec) {
-      parser_.reset();
       co_await answer_read_error(ec);
       break;
     }
@@ -510,12 +522,10 @@ asio::awaitable<void> Connection::run() {
 
     bool keep_going = false;
     {
-      ServerRequest req = parser_->release();
-      parser_.reset();
-      begin_handler(req);
+      begin_handler(request_);
       bool threw = false;
       try {
-        co_await core_->handler(req, *this);
+        co_await core_->handler(request_, *this);
       } catch (const std::exception& e) {
         threw = true;
         core_->log(std::string("handler threw: ") + e.what());
@@ -548,15 +558,9 @@ void Connection::read_available() {
 }
 
 void Connection::parse_buffered(beast::error_code& ec) {
-  while (!ec && !parser_->is_done() && buffer_.size() > 0) {
-    const std::size_t used = parser_->put(buffer_.data(), ec);
-    buffer_.consume(used);
-    if (ec == bhttp::error::need_more) {
-      ec = {};
-      return;
-    }
-    if (used == 0) return;
-  }
+  const auto data = buffer_.data();
+  buffer_.consume(
+      request_.put(std::string_view(static_cast<const char*>(data.data()), data.size()), ec));
 }
 
 void Connection::begin_handler(const ServerRequest& req) {
@@ -1050,10 +1054,46 @@ ServerResponse make_json_response(unsigned status, std::string body, bool keep_a
   return res;
 }
 
-void configure_request_parser(RequestParser& parser, const ServerOptions& options) {
-  parser.body_limit(static_cast<std::uint64_t>(options.body_limit));
-  parser.header_limit(static_cast<std::uint32_t>(
-      std::min<std::size_t>(options.header_limit, std::numeric_limits<std::uint32_t>::max())));
+std::size_t ServerRequest::put(std::string_view in, boost::system::error_code& ec) {
+  std::size_t used = 0;
+  if (!parser_.header_done()) {
+    used = parser_.put_head(in, ec);
+    if (used == 0) return 0;
+    method_ = bhttp::string_to_verb(parser_.method());
+    // Bounded by the body limit, which the parser checked.
+    if (const auto length = parser_.content_length()) body_.reserve(*length);
+    in.remove_prefix(used);
+  }
+  const auto length = parser_.content_length();
+  while (!ec && !parser_.done() && !in.empty()) {
+    // A decoded body is never longer than its encoding; with Content-Length, room for the rest
+    // of the body only, so a pipelined request after it does not grow the string.
+    const std::size_t at = body_.size();
+    const std::size_t room =
+        length ? static_cast<std::size_t>(std::min<std::uint64_t>(in.size(), *length - at))
+               : in.size();
+    body_.resize(at + room);
+    const auto step = parser_.put_body(in, body_.data() + at, room, /*drain=*/true, ec);
+    body_.resize(at + step.produced);
+    used += step.used;
+    in.remove_prefix(step.used);
+    if (step.used == 0) break;
+  }
+  return used;
+}
+
+void ServerRequest::reset(std::size_t keep_capacity) noexcept {
+  parser_.reset(keep_capacity);
+  if (body_.capacity() > keep_capacity) {
+    std::string().swap(body_);
+  } else {
+    body_.clear();
+  }
+  method_ = bhttp::verb::unknown;
+}
+
+ServerRequest make_server_request(const ServerOptions& options) {
+  return ServerRequest(options.header_limit, static_cast<std::uint64_t>(options.body_limit));
 }
 
 std::size_t read_buffer_limit(const ServerOptions& options) noexcept {

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,10 +25,11 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/message.hpp>
-#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/verb.hpp>
 
 #include "http/fields.hpp"
+#include "http/message_parser.hpp"
 #include "litellm/result.hpp"
 
 namespace litellm::http {
@@ -36,11 +38,57 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 
-// Header fields from the per-thread free lists of fields.hpp: a request's fields are a malloc
-// each otherwise, and an SDK client sends a dozen.
-using ServerRequest = bhttp::request<bhttp::string_body, Fields>;
+// Header fields from the per-thread free lists of fields.hpp: an answer's fields are a malloc
+// each otherwise.
 using ServerResponse = bhttp::response<bhttp::string_body, Fields>;
 using ResponseHeader = bhttp::response_header<Fields>;
+
+/// A client's request, as the listener read it. The listener keeps one per connection and reuses
+/// its storage from request to request; a handler may take the body (std::move(req.body())).
+class ServerRequest {
+ public:
+  ServerRequest(std::size_t header_limit, std::uint64_t body_limit) noexcept
+      : parser_(header_limit, body_limit) {}
+
+  /// bhttp::verb::unknown for a method Beast does not name (method_string() has it).
+  bhttp::verb method() const noexcept { return method_; }
+  std::string_view method_string() const noexcept { return parser_.method(); }
+  std::string_view target() const noexcept { return parser_.target(); }
+  /// 10 or 11.
+  unsigned version() const noexcept { return parser_.version(); }
+  bool keep_alive() const noexcept { return parser_.keep_alive(); }
+  /// Every field as received, names lower-cased.
+  const ResponseFields& fields() const noexcept { return parser_.fields(); }
+  /// The value of the first field called `name` (in any letter case), if there is one.
+  std::optional<std::string_view> find(std::string_view name) const noexcept {
+    return parser_.fields().find(name);
+  }
+  /// The value of the field called `name`, empty when there is none.
+  std::string_view operator[](std::string_view name) const noexcept {
+    return find(name).value_or(std::string_view());
+  }
+  const std::string& body() const noexcept { return body_; }
+  std::string& body() noexcept { return body_; }
+
+  // ---- reading (the listener; tests and the fuzz target) ------------------------------------
+
+  /// Reads the request from `in`, the received bytes it has not used yet: returns how many it
+  /// used now. Bytes after the request's end (the next, pipelined request) are left unused.
+  /// Errors (`ec`) are Beast's http::error codes; see status_for_read_error.
+  std::size_t put(std::string_view in, boost::system::error_code& ec);
+  bool header_done() const noexcept { return parser_.header_done(); }
+  bool done() const noexcept { return parser_.done(); }
+  /// True once a first byte arrived (EOF before it is a clean close, after it a partial one).
+  bool got_some() const noexcept { return parser_.got_some(); }
+  /// Ready for the next request. Storage above `keep_capacity` bytes is released, so an idle
+  /// connection does not hold on to the largest body it ever received.
+  void reset(std::size_t keep_capacity) noexcept;
+
+ private:
+  RequestParser parser_;
+  std::string body_;
+  bhttp::verb method_ = bhttp::verb::unknown;
+};
 
 /// Listener settings. A timeout of zero (or less) disables that timeout.
 struct ServerOptions {
@@ -151,13 +199,11 @@ class Server {
 /// OpenAI-shaped errors (400/413/431...).
 ServerResponse make_json_response(unsigned status, std::string body, bool keep_alive);
 
-// ---- the request parser, exposed so tests and the fuzz target run the listener's exact
-// configuration without sockets ---------------------------------------------------------------
+// ---- the listener's limits and answers to read errors, exposed so tests and the fuzz target
+// read requests exactly as the listener does, without sockets -------------------------------------
 
-using RequestParser = bhttp::request_parser<bhttp::string_body, FieldAllocator<char>>;
-
-/// Applies the listener's limits (body_limit, header_limit) to a fresh parser.
-void configure_request_parser(RequestParser& parser, const ServerOptions& options);
+/// A request to read with the listener's limits (header_limit, body_limit).
+ServerRequest make_server_request(const ServerOptions& options);
 /// The most bytes the listener buffers per connection while reading a request header.
 std::size_t read_buffer_limit(const ServerOptions& options) noexcept;
 /// The listener's answer to an error while reading a request: 413 (body too large), 431 (header

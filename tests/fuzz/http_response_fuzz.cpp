@@ -17,7 +17,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
-#include "http/response_parser.hpp"
+#include "http/message_parser.hpp"
 
 namespace {
 

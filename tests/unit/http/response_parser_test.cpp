@@ -1,5 +1,5 @@
 // The client's response parser, fed whole and in every split a socket could produce.
-#include "http/response_parser.hpp"
+#include "http/message_parser.hpp"
 
 #include <string>
 #include <string_view>

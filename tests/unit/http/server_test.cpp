@@ -683,9 +683,126 @@ TEST(HttpServer, ReportsRemoteEndpoint) {
   EXPECT_EQ(remote.get_future().get().rfind("127.0.0.1:", 0), 0u);
 }
 
-// ---- the parser configuration, without sockets -------------------------------------------
+// ---- reading requests as the listener does, without sockets ---------------------------------
 
-TEST(RequestParserConfig, MapsReadErrorsToListenerStatuses) {
+// Feeds `bytes` to a fresh request `step` bytes at a time, as reads would deliver them, the way
+// the listener does: unused bytes stay buffered and are offered again with the next ones.
+struct Fed {
+  ServerRequest req;
+  beast::error_code ec;
+  std::string rest;  // bytes after the request
+};
+Fed feed(std::string_view bytes, std::size_t step, const ServerOptions& options = {}) {
+  Fed f{make_server_request(options), {}, {}};
+  std::string buffered;
+  while (!f.ec && !f.req.done()) {
+    if (bytes.empty()) {
+      f.ec = bhttp::error::partial_message;
+      break;
+    }
+    const std::size_t n = std::min(step, bytes.size());
+    buffered.append(bytes.substr(0, n));
+    bytes.remove_prefix(n);
+    buffered.erase(0, f.req.put(buffered, f.ec));
+  }
+  f.rest = buffered + std::string(bytes);
+  return f;
+}
+
+TEST(RequestReading, ReadsLineFieldsAndBodyInAnyReadSize) {
+  const std::string raw =
+      "POST /v1/chat/completions?x=1 HTTP/1.1\r\nHost: h\r\nAuthorization: Bearer k\r\n"
+      "Content-Type:application/json  \r\nX-Folded: a\r\n b\r\nContent-Length: 11\r\n\r\n"
+      "{\"a\":\"b c\"}";
+  for (std::size_t step = 1; step <= raw.size(); ++step) {
+    Fed f = feed(raw, step);
+    ASSERT_FALSE(f.ec) << step << ": " << f.ec.message();
+    EXPECT_EQ(f.req.method(), bhttp::verb::post);
+    EXPECT_EQ(f.req.method_string(), "POST");
+    EXPECT_EQ(f.req.target(), "/v1/chat/completions?x=1");
+    EXPECT_EQ(f.req.version(), 11u);
+    EXPECT_TRUE(f.req.keep_alive());
+    EXPECT_EQ(f.req["AUTHORIZATION"], "Bearer k");  // names match in any case
+    EXPECT_EQ(f.req["content-type"], "application/json");
+    EXPECT_EQ(f.req["x-folded"], "a   b");  // an obs-fold becomes spaces
+    EXPECT_EQ(f.req["x-missing"], "");
+    EXPECT_FALSE(f.req.find("x-missing").has_value());
+    EXPECT_EQ(f.req.body(), "{\"a\":\"b c\"}");
+    EXPECT_EQ(f.rest, "");
+  }
+}
+
+TEST(RequestReading, DecodesChunkedBodiesWithExtensionsAndTrailers) {
+  const std::string raw =
+      "POST /e HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\nGET /next";
+  for (std::size_t step : {1, 2, 7, 200}) {
+    Fed f = feed(raw, step);
+    ASSERT_FALSE(f.ec) << f.ec.message();
+    EXPECT_EQ(f.req.body(), "hello world");
+    EXPECT_EQ(f.rest, "GET /next");  // a pipelined request's bytes are left for the next read
+  }
+}
+
+TEST(RequestReading, LeavesPipelinedRequestsAndReusesStorage) {
+  const std::string two = post_request("/a", "first") + get_request("/b");
+  Fed f = feed(two, two.size());
+  ASSERT_FALSE(f.ec);
+  EXPECT_EQ(f.req.target(), "/a");
+  EXPECT_EQ(f.req.body(), "first");
+  f.req.reset(4096);
+  beast::error_code ec;
+  EXPECT_EQ(f.req.put(f.rest, ec), f.rest.size());
+  ASSERT_FALSE(ec);
+  ASSERT_TRUE(f.req.done());
+  EXPECT_EQ(f.req.method(), bhttp::verb::get);
+  EXPECT_EQ(f.req.target(), "/b");
+  EXPECT_EQ(f.req.body(), "");  // no framing: no body, nothing left from the first request
+}
+
+TEST(RequestReading, KeepAliveFollowsVersionAndConnectionTokens) {
+  const auto keep_alive = [](std::string_view head) {
+    Fed f = feed(head, head.size());
+    EXPECT_FALSE(f.ec) << head;
+    return f.req.keep_alive();
+  };
+  EXPECT_TRUE(keep_alive("GET / HTTP/1.1\r\nHost: h\r\n\r\n"));
+  EXPECT_FALSE(keep_alive("GET / HTTP/1.1\r\nConnection: upgrade, Close\r\n\r\n"));
+  EXPECT_FALSE(keep_alive("GET / HTTP/1.0\r\n\r\n"));
+  EXPECT_TRUE(keep_alive("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
+}
+
+TEST(RequestReading, KnowsMethodsBeastDoesNotName) {
+  Fed f = feed("BREW /pot HTTP/1.1\r\n\r\n", 64);
+  ASSERT_FALSE(f.ec);
+  EXPECT_EQ(f.req.method(), bhttp::verb::unknown);
+  EXPECT_EQ(f.req.method_string(), "BREW");
+}
+
+TEST(RequestReading, RefusesMalformedRequestsAs400) {
+  for (const std::string raw : {
+           "GET  / HTTP/1.1\r\n\r\n",                    // two spaces
+           "GET / HTTP/1.1 \r\n\r\n",                    // trailing space
+           "G(T / HTTP/1.1\r\n\r\n",                     // not a token
+           "GET /a\x01b HTTP/1.1\r\n\r\n",              // control byte in the target
+           "GET / HTTP/1.1\r\nBad Name: x\r\n\r\n",    // space in a name
+           "GET / HTTP/1.1\r\nName : x\r\n\r\n",       // space before the colon
+           "GET / HTTP/1.1\r\n: x\r\n\r\n",            // empty name
+           "GET / HTTP/1.1\r\nX: a\x7f\r\n\r\n",      // DEL in a value
+           "GET / HTTP/1.1\nHost: h\r\n\r\n",           // bare LF
+           " x\r\nGET / HTTP/1.1\r\n\r\n",             // a fold before any field
+           "POST / HTTP/1.1\r\nContent-Length: 1x\r\n\r\n",
+           "POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n",  // must end in chunked
+           "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+           "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcX\r\n",
+       }) {
+    Fed f = feed(raw, raw.size());
+    EXPECT_TRUE(f.ec) << raw;
+    EXPECT_EQ(status_for_read_error(f.ec), 400u) << raw << " -> " << f.ec.message();
+  }
+}
+
+TEST(RequestReading, MapsReadErrorsToListenerStatuses) {
   EXPECT_EQ(status_for_read_error(bhttp::error::body_limit), 413u);
   EXPECT_EQ(status_for_read_error(bhttp::error::header_limit), 431u);
   EXPECT_EQ(status_for_read_error(bhttp::error::bad_method), 400u);
@@ -696,41 +813,30 @@ TEST(RequestParserConfig, MapsReadErrorsToListenerStatuses) {
   EXPECT_EQ(status_for_read_error(asio::error::operation_aborted), 0u);
 }
 
-TEST(RequestParserConfig, RejectsAmbiguousBodyFramingAs400) {
+TEST(RequestReading, RejectsAmbiguousBodyFramingAs400) {
   // Content-Length with Transfer-Encoding, or two different lengths, is how requests are
   // smuggled past proxies; the listener must refuse, not pick one.
   for (const std::string& req : {std::string("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n"
                                              "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
                                  std::string("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n"
                                              "Content-Length: 5\r\n\r\nabcde")}) {
-    RequestParser p;
-    configure_request_parser(p, ServerOptions{});
-    beast::error_code ec;
-    p.put(asio::buffer(req), ec);
-    EXPECT_EQ(status_for_read_error(ec), 400u) << req << " -> " << ec.message();
+    Fed f = feed(req, req.size());
+    EXPECT_EQ(status_for_read_error(f.ec), 400u) << req << " -> " << f.ec.message();
   }
 }
 
-TEST(RequestParserConfig, AppliesHeaderAndBodyLimits) {
+TEST(RequestReading, AppliesHeaderAndBodyLimits) {
   ServerOptions options;
   options.header_limit = 256;
   options.body_limit = 10;
-  {
-    RequestParser p;
-    configure_request_parser(p, options);
-    const std::string big = get_request("/", "X: " + std::string(300, 'a') + "\r\n");
-    beast::error_code ec;
-    p.put(asio::buffer(big), ec);
-    EXPECT_EQ(status_for_read_error(ec), 431u);
-  }
-  {
-    RequestParser p;
-    configure_request_parser(p, options);
-    const std::string req = post_request("/", std::string(11, 'b'));
-    beast::error_code ec;
-    p.put(asio::buffer(req), ec);
-    EXPECT_EQ(status_for_read_error(ec), 413u);
-  }
+  const std::string big = get_request("/", "X: " + std::string(300, 'a') + "\r\n");
+  EXPECT_EQ(status_for_read_error(feed(big, 64, options).ec), 431u);
+  // Too long a Content-Length is refused from the head, before any of the body arrives.
+  const std::string length = "POST / HTTP/1.1\r\nContent-Length: 11\r\n\r\n";
+  EXPECT_EQ(status_for_read_error(feed(length, length.size(), options).ec), 413u);
+  const std::string chunked =
+      "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nabcdef\r\n5\r\nghijk\r\n0\r\n\r\n";
+  EXPECT_EQ(status_for_read_error(feed(chunked, 3, options).ec), 413u);
   EXPECT_GT(read_buffer_limit(options), options.header_limit);
 }
 

@@ -1,8 +1,10 @@
-#include "http/response_parser.hpp"
+#include "http/message_parser.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include <boost/beast/http/error.hpp>
 
@@ -110,7 +112,7 @@ int hex_value(char c) {
 
 }  // namespace
 
-std::size_t ResponseParser::put_head(std::string_view in, error_code& ec) {
+std::size_t MessageParser::put_head(std::string_view in, error_code& ec) {
   if (in.empty()) return 0;
   got_some_ = true;
   // The head ends at the first empty line. Every LF in it must close a CRLF: a bare LF is refused
@@ -145,7 +147,82 @@ std::size_t ResponseParser::put_head(std::string_view in, error_code& ec) {
   return 0;
 }
 
-void ResponseParser::parse_head(std::size_t size, error_code& ec) {
+void MessageParser::reset_state(std::size_t keep_capacity) noexcept {
+  length_ = remaining_ = received_ = 0;
+  scanned_ = trailer_bytes_ = 0;
+  if (fields_.text_.capacity() > keep_capacity) {
+    std::string().swap(fields_.text_);
+    std::vector<ResponseFields::Slot>().swap(fields_.slots_);
+  } else {
+    fields_.text_.clear();
+    fields_.slots_.clear();
+  }
+  status_ = 0;
+  method_size_ = target_at_ = target_size_ = 0;
+  minor_version_ = 1;
+  state_ = State::head;
+  framing_ = Framing::none;
+  got_some_ = has_length_ = has_transfer_encoding_ = chunked_ = close_ = keep_alive_token_ = false;
+}
+
+bool MessageParser::parse_status_line(std::string_view line, error_code& ec) {
+  // HTTP/1.x SP 3DIGIT [SP reason]
+  if (line.size() < 12 || line.substr(0, 7) != "HTTP/1." || line[7] < '0' || line[7] > '9' ||
+      line[8] != ' ') {
+    ec = Http::bad_version;
+    return false;
+  }
+  minor_version_ = static_cast<unsigned>(line[7] - '0');
+  status_ = 0;
+  for (std::size_t i = 9; i < 12; ++i) {
+    if (line[i] < '0' || line[i] > '9') {
+      ec = Http::bad_status;
+      return false;
+    }
+    status_ = status_ * 10 + static_cast<unsigned>(line[i] - '0');
+  }
+  if (status_ < 100 || (line.size() > 12 && line[12] != ' ')) {
+    ec = Http::bad_status;
+    return false;
+  }
+  if (has_bad_value_byte(line.data() + 12, line.data() + line.size())) {
+    ec = Http::bad_reason;
+    return false;
+  }
+  return true;
+}
+
+bool MessageParser::parse_request_line(std::string_view line, error_code& ec) {
+  // method SP request-target SP HTTP/1.x (RFC 9112 section 3); one space each, no more.
+  std::size_t i = 0;
+  while (i < line.size() && (class_of(line[i]) & kToken) != 0)
+    ++i;
+  if (i == 0 || i == line.size() || line[i] != ' ') {
+    ec = Http::bad_method;
+    return false;
+  }
+  method_size_ = static_cast<std::uint32_t>(i);
+  const std::size_t target = ++i;
+  // Any visible byte (obs-text included, as Beast took it); controls, space and DEL end it.
+  while (i < line.size() && static_cast<unsigned char>(line[i]) > 0x20 && line[i] != 0x7f)
+    ++i;
+  if (i == target || i == line.size() || line[i] != ' ') {
+    ec = Http::bad_target;
+    return false;
+  }
+  target_at_ = static_cast<std::uint32_t>(target);
+  target_size_ = static_cast<std::uint32_t>(i - target);
+  const std::string_view version = line.substr(i + 1);
+  if (version.size() != 8 || version.substr(0, 7) != "HTTP/1." ||
+      (version[7] != '0' && version[7] != '1')) {
+    ec = Http::bad_version;
+    return false;
+  }
+  minor_version_ = static_cast<unsigned>(version[7] - '0');
+  return true;
+}
+
+void MessageParser::parse_head(std::size_t size, error_code& ec) {
   char* const base = fields_.text_.data();
   char* const end = base + size;
   // Every line of the head ends in CR LF (checked while looking for its end).
@@ -153,33 +230,13 @@ void ResponseParser::parse_head(std::size_t size, error_code& ec) {
     return static_cast<char*>(std::memchr(from, '\n', static_cast<std::size_t>(end - from))) - 1;
   };
 
-  // Status line: HTTP/1.x SP 3DIGIT [SP reason]
   char* const eol = line_end(base);
   const std::string_view line(base, static_cast<std::size_t>(eol - base));
-  if (line.size() < 12 || line.substr(0, 7) != "HTTP/1." || line[7] < '0' || line[7] > '9' ||
-      line[8] != ' ') {
-    ec = Http::bad_version;
-    return;
-  }
-  minor_version_ = static_cast<unsigned>(line[7] - '0');
-  status_ = 0;
-  for (std::size_t i = 9; i < 12; ++i) {
-    if (line[i] < '0' || line[i] > '9') {
-      ec = Http::bad_status;
-      return;
-    }
-    status_ = status_ * 10 + static_cast<unsigned>(line[i] - '0');
-  }
-  if (status_ < 100 || (line.size() > 12 && line[12] != ' ')) {
-    ec = Http::bad_status;
-    return;
-  }
-  if (has_bad_value_byte(base + 12, eol)) {
-    ec = Http::bad_reason;
+  if (!(kind_ == Kind::response ? parse_status_line(line, ec) : parse_request_line(line, ec))) {
     return;
   }
 
-  // Room for the fields of a typical answer at once (Mistral's have 8 to 15).
+  // Room for the fields of a typical head at once (Mistral's answers have 8 to 15).
   fields_.slots_.reserve(16);
   const auto offset = [base](const char* p) { return static_cast<std::uint32_t>(p - base); };
   for (char* p = eol + 2;;) {
@@ -237,7 +294,7 @@ void ResponseParser::parse_head(std::size_t size, error_code& ec) {
   start_body(ec);
 }
 
-bool ResponseParser::on_field(std::string_view name, std::string_view value, error_code& ec) {
+bool MessageParser::on_field(std::string_view name, std::string_view value, error_code& ec) {
   switch (name.size()) {
     case 14:
       if (name == "content-length") {
@@ -297,15 +354,18 @@ bool ResponseParser::on_field(std::string_view name, std::string_view value, err
   return true;
 }
 
-void ResponseParser::start_body(error_code& ec) {
+void MessageParser::start_body(error_code& ec) {
   // No body whatever the fields say (RFC 9112 section 6.3, rule 1).
-  if (head_request_ || status_ < 200 || status_ == 204 || status_ == 304) {
+  if (kind_ == Kind::response &&
+      (head_request_ || status_ < 200 || status_ == 204 || status_ == 304)) {
     state_ = State::done;
     return;
   }
   if (has_transfer_encoding_) {
-    // Both framings at once is how requests get smuggled: refused, as Beast did.
-    if (has_length_) {
+    // Both framings at once is how requests get smuggled: refused, as Beast did. A request's
+    // body cannot run to the close (the client would never see an answer): its transfer coding
+    // must end in chunked.
+    if (has_length_ || (kind_ == Kind::request && !chunked_)) {
       ec = Http::bad_transfer_encoding;
       return;
     }
@@ -323,11 +383,15 @@ void ResponseParser::start_body(error_code& ec) {
     state_ = length_ == 0 ? State::done : State::body;
     return;
   }
+  if (kind_ == Kind::request) {  // no framing: no body (RFC 9112 section 6.3, rule 6)
+    state_ = State::done;
+    return;
+  }
   framing_ = Framing::until_close;
   state_ = State::body;
 }
 
-ResponseParser::Step ResponseParser::put_body(std::string_view in, char* out, std::size_t room,
+MessageParser::Step MessageParser::put_body(std::string_view in, char* out, std::size_t room,
                                               bool drain, error_code& ec) {
   const char* p = in.data();
   const char* const end = p + in.size();
@@ -439,7 +503,7 @@ ResponseParser::Step ResponseParser::put_body(std::string_view in, char* out, st
   return step();
 }
 
-void ResponseParser::put_eof(error_code& ec) {
+void MessageParser::put_eof(error_code& ec) {
   if (state_ == State::done) return;
   if (state_ == State::body && framing_ == Framing::until_close) {
     state_ = State::done;

@@ -74,6 +74,11 @@ bool has_bad_value_byte(const char* p, const char* end) {
   return has_bad_value_byte_slow(p, end);
 }
 
+bool is_token(std::string_view s) {
+  return !s.empty() &&
+         std::all_of(s.begin(), s.end(), [](char c) { return (class_of(c) & kToken) != 0; });
+}
+
 bool is_space(char c) {
   return c == ' ' || c == '\t';
 }
@@ -101,6 +106,26 @@ void for_each_token(std::string_view list, F&& f) {
     if (comma == std::string_view::npos) break;
     list.remove_prefix(comma + 1);
   }
+}
+
+// A trailer field's line [p, cr), checked as a head's field would be though it is not kept: a
+// token name and a colon, or a fold; no control bytes in the value. The fields that frame a
+// message or manage the connection may not be trailers (RFC 9110 section 6.5.1): a peer that
+// sends one may mean something by it that we would ignore, so it is refused.
+bool valid_trailer_line(const char* p, const char* cr) {
+  const char* q = p;
+  if (!is_space(*q)) {
+    while (q < cr && (class_of(*q) & kToken) != 0)
+      ++q;
+    if (q == p || q == cr || *q != ':') return false;
+    const std::string_view name(p, static_cast<std::size_t>(q - p));
+    if (iequals(name, "content-length") || iequals(name, "transfer-encoding") ||
+        iequals(name, "connection")) {
+      return false;
+    }
+    ++q;
+  }
+  return !has_bad_value_byte(q, cr);
 }
 
 int hex_value(char c) {
@@ -329,9 +354,7 @@ bool MessageParser::on_field(std::string_view name, std::string_view value, erro
         for_each_token(value, [&](std::string_view t) {
           // A coding is a token, maybe with parameters; anything else leaves the framing unclear.
           const std::string_view coding = trim(t.substr(0, t.find(';')));
-          valid = valid && !coding.empty() && std::all_of(coding.begin(), coding.end(), [](char c) {
-                    return (class_of(c) & kToken) != 0;
-                  });
+          valid = valid && is_token(coding);
           chunked_ = iequals(coding, "chunked");
         });
         if (!valid) {
@@ -342,10 +365,17 @@ bool MessageParser::on_field(std::string_view name, std::string_view value, erro
       break;
     case 10:
       if (name == "connection") {
+        // A list of tokens (RFC 9110 section 7.6.1); anything else is refused, as Beast did.
+        bool valid = true;
         for_each_token(value, [&](std::string_view t) {
+          valid = valid && is_token(t);
           if (iequals(t, "close")) close_ = true;
           if (iequals(t, "keep-alive")) keep_alive_token_ = true;
         });
+        if (!valid) {
+          ec = Http::bad_value;
+          return false;
+        }
       }
       break;
     default:
@@ -392,7 +422,7 @@ void MessageParser::start_body(error_code& ec) {
 }
 
 MessageParser::Step MessageParser::put_body(std::string_view in, char* out, std::size_t room,
-                                              bool drain, error_code& ec) {
+                                            bool drain, error_code& ec) {
   const char* p = in.data();
   const char* const end = p + in.size();
   std::size_t produced = 0;
@@ -488,6 +518,10 @@ MessageParser::Step MessageParser::put_body(std::string_view in, char* out, std:
         if (nl == nullptr) return step();
         if (nl == p || nl[-1] != '\r') {
           ec = Http::bad_line_ending;
+          return step();
+        }
+        if (line > 2 && !valid_trailer_line(p, nl - 1)) {
+          ec = Http::bad_field;
           return step();
         }
         trailer_bytes_ += line;

@@ -780,22 +780,30 @@ TEST(RequestReading, KnowsMethodsBeastDoesNotName) {
 }
 
 TEST(RequestReading, RefusesMalformedRequestsAs400) {
-  for (const std::string raw : {
-           "GET  / HTTP/1.1\r\n\r\n",                    // two spaces
-           "GET / HTTP/1.1 \r\n\r\n",                    // trailing space
-           "G(T / HTTP/1.1\r\n\r\n",                     // not a token
-           "GET /a\x01b HTTP/1.1\r\n\r\n",              // control byte in the target
-           "GET / HTTP/1.1\r\nBad Name: x\r\n\r\n",    // space in a name
-           "GET / HTTP/1.1\r\nName : x\r\n\r\n",       // space before the colon
-           "GET / HTTP/1.1\r\n: x\r\n\r\n",            // empty name
-           "GET / HTTP/1.1\r\nX: a\x7f\r\n\r\n",      // DEL in a value
-           "GET / HTTP/1.1\nHost: h\r\n\r\n",           // bare LF
-           " x\r\nGET / HTTP/1.1\r\n\r\n",             // a fold before any field
-           "POST / HTTP/1.1\r\nContent-Length: 1x\r\n\r\n",
-           "POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n",  // must end in chunked
-           "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
-           "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcX\r\n",
-       }) {
+  const std::string cases[] = {
+      "GET  / HTTP/1.1\r\n\r\n",                // two spaces
+      "GET / HTTP/1.1 \r\n\r\n",                // trailing space
+      "G(T / HTTP/1.1\r\n\r\n",                 // not a token
+      "GET /a\x01b HTTP/1.1\r\n\r\n",           // control byte in the target
+      "GET / HTTP/1.1\r\nBad Name: x\r\n\r\n",  // space in a name
+      "GET / HTTP/1.1\r\nName : x\r\n\r\n",     // space before the colon
+      "GET / HTTP/1.1\r\n: x\r\n\r\n",          // empty name
+      "GET / HTTP/1.1\r\nX: a\x7f\r\n\r\n",     // DEL in a value
+      "GET / HTTP/1.1\nHost: h\r\n\r\n",        // bare LF
+      " x\r\nGET / HTTP/1.1\r\n\r\n",           // a fold before any field
+      "POST / HTTP/1.1\r\nContent-Length: 1x\r\n\r\n",
+      "POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n",  // must end in chunked
+      "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+      "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcX\r\n",
+      // Trailer fields are checked like the head's, though they are not kept.
+      std::string("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nT: \0x\r\n\r\n", 59),
+      "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nno colon\r\n\r\n",
+      // Framing fields as trailers: the body's end would be anyone's guess.
+      "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nContent-Length: 5\r\n\r\n",
+      "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nTransfer-Encoding: "
+      "chunked\r\n\r\n",
+  };
+  for (const std::string& raw : cases) {
     Fed f = feed(raw, raw.size());
     EXPECT_TRUE(f.ec) << raw;
     EXPECT_EQ(status_for_read_error(f.ec), 400u) << raw << " -> " << f.ec.message();

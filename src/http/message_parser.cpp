@@ -109,23 +109,61 @@ void for_each_token(std::string_view list, F&& f) {
 }
 
 // A trailer field's line [p, cr), checked as a head's field would be though it is not kept: a
-// token name and a colon, or a fold; no control bytes in the value. The fields that frame a
-// message or manage the connection may not be trailers (RFC 9110 section 6.5.1): a peer that
-// sends one may mean something by it that we would ignore, so it is refused.
+// token name and a colon, no control bytes in the value. No obs-fold (RFC 9112 section 5.2 lets
+// a recipient refuse one; trailers are rare enough that nobody folds them). The fields that
+// frame a message or manage the connection may not be trailers (RFC 9110 section 6.5.1): a peer
+// that sends one may mean something by it that we would ignore, so it is refused.
 bool valid_trailer_line(const char* p, const char* cr) {
   const char* q = p;
-  if (!is_space(*q)) {
-    while (q < cr && (class_of(*q) & kToken) != 0)
-      ++q;
-    if (q == p || q == cr || *q != ':') return false;
-    const std::string_view name(p, static_cast<std::size_t>(q - p));
-    if (iequals(name, "content-length") || iequals(name, "transfer-encoding") ||
-        iequals(name, "connection")) {
+  while (q < cr && (class_of(*q) & kToken) != 0)
+    ++q;
+  if (q == p || q == cr || *q != ':') return false;
+  const std::string_view name(p, static_cast<std::size_t>(q - p));
+  if (iequals(name, "content-length") || iequals(name, "transfer-encoding") ||
+      iequals(name, "connection")) {
+    return false;
+  }
+  return !has_bad_value_byte(q + 1, cr);
+}
+
+// chunk-ext = *( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] ), ext-val = token or
+// quoted-string (RFC 9112 section 7.1.1).
+bool valid_chunk_extensions(std::string_view s) {
+  std::size_t i = 0;
+  const auto skip_space = [&] {
+    while (i < s.size() && is_space(s[i]))
+      ++i;
+  };
+  const auto token = [&] {
+    const std::size_t from = i;
+    while (i < s.size() && (class_of(s[i]) & kToken) != 0)
+      ++i;
+    return i > from;
+  };
+  while (i < s.size()) {
+    if (s[i] != ';') return false;
+    ++i;
+    skip_space();
+    if (!token()) return false;
+    skip_space();
+    if (i == s.size() || s[i] != '=') continue;
+    ++i;
+    skip_space();
+    if (i < s.size() && s[i] == '"') {
+      // qdtext or a quoted-pair; no control bytes either way.
+      for (++i;; ++i) {
+        if (i == s.size() || (class_of(s[i]) & kBadInValue) != 0) return false;
+        if (s[i] == '"') break;
+        if (s[i] == '\\' && ++i == s.size()) return false;
+        if ((class_of(s[i]) & kBadInValue) != 0) return false;
+      }
+      ++i;
+    } else if (!token()) {
       return false;
     }
-    ++q;
+    skip_space();
   }
-  return !has_bad_value_byte(q, cr);
+  return true;
 }
 
 int hex_value(char c) {
@@ -268,7 +306,9 @@ void MessageParser::parse_head(std::size_t size, error_code& ec) {
     char* const e = line_end(p);
     if (e == p) break;  // the empty line
     if (is_space(*p)) {
-      if (has_bad_value_byte(p, e)) {
+      // A request's obs-fold is refused (RFC 9112 section 5.2 allows either that or unfolding):
+      // no client of ours folds, and one that does is more likely probing than talking.
+      if (kind_ == Kind::request || has_bad_value_byte(p, e)) {
         ec = Http::bad_value;
         return;
       }
@@ -471,8 +511,9 @@ MessageParser::Step MessageParser::put_body(std::string_view in, char* out, std:
         }
         while (q < cr && is_space(*q))
           ++q;
-        // Chunk extensions (";name=value") carry nothing we use; their bytes are still checked.
-        if (digits == 0 || (q < cr && *q != ';') || has_bad_value_byte(q, cr)) {
+        // Chunk extensions (";name=value") carry nothing we use; their syntax is still checked.
+        if (digits == 0 ||
+            !valid_chunk_extensions(std::string_view(q, static_cast<std::size_t>(cr - q)))) {
           ec = Http::bad_chunk;
           return step();
         }

@@ -712,7 +712,7 @@ Fed feed(std::string_view bytes, std::size_t step, const ServerOptions& options 
 TEST(RequestReading, ReadsLineFieldsAndBodyInAnyReadSize) {
   const std::string raw =
       "POST /v1/chat/completions?x=1 HTTP/1.1\r\nHost: h\r\nAuthorization: Bearer k\r\n"
-      "Content-Type:application/json  \r\nX-Folded: a\r\n b\r\nContent-Length: 11\r\n\r\n"
+      "Content-Type:application/json  \r\nContent-Length: 11\r\n\r\n"
       "{\"a\":\"b c\"}";
   for (std::size_t step = 1; step <= raw.size(); ++step) {
     Fed f = feed(raw, step);
@@ -724,7 +724,6 @@ TEST(RequestReading, ReadsLineFieldsAndBodyInAnyReadSize) {
     EXPECT_TRUE(f.req.keep_alive());
     EXPECT_EQ(f.req["AUTHORIZATION"], "Bearer k");  // names match in any case
     EXPECT_EQ(f.req["content-type"], "application/json");
-    EXPECT_EQ(f.req["x-folded"], "a   b");  // an obs-fold becomes spaces
     EXPECT_EQ(f.req["x-missing"], "");
     EXPECT_FALSE(f.req.find("x-missing").has_value());
     EXPECT_EQ(f.req.body(), "{\"a\":\"b c\"}");
@@ -735,7 +734,8 @@ TEST(RequestReading, ReadsLineFieldsAndBodyInAnyReadSize) {
 TEST(RequestReading, DecodesChunkedBodiesWithExtensionsAndTrailers) {
   const std::string raw =
       "POST /e HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
-      "5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\nGET /next";
+      "5;ext=1\r\nhello\r\n6 ; q=\"a \\\" b\" ;flag\r\n world\r\n0\r\nX-Trailer: t\r\n\r\nGET "
+      "/next";
   for (std::size_t step : {1, 2, 7, 200}) {
     Fed f = feed(raw, step);
     ASSERT_FALSE(f.ec) << f.ec.message();
@@ -798,6 +798,9 @@ TEST(RequestReading, RefusesMalformedRequestsAs400) {
       // Trailer fields are checked like the head's, though they are not kept.
       std::string("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nT: \0x\r\n\r\n", 59),
       "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nno colon\r\n\r\n",
+      "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1;ext/=1\r\na\r\n0\r\n\r\n",
+      "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1;e=\"open\r\na\r\n0\r\n\r\n",
+      "GET / HTTP/1.1\r\nX-Folded: a\r\n b\r\n\r\n",  // obs-fold
       // Framing fields as trailers: the body's end would be anyone's guess.
       "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nContent-Length: 5\r\n\r\n",
       "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nTransfer-Encoding: "

@@ -127,8 +127,9 @@ bool valid_trailer_line(const char* p, const char* cr) {
 }
 
 // chunk-ext = *( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] ), ext-val = token or
-// quoted-string (RFC 9112 section 7.1.1).
-bool valid_chunk_extensions(std::string_view s) {
+// quoted-string (RFC 9112 section 7.1.1). With `value_required`, a transfer coding's parameters:
+// *( OWS ";" OWS token BWS "=" BWS ( token / quoted-string ) ) (RFC 9110 section 10.1.4).
+bool valid_parameters(std::string_view s, bool value_required) {
   std::size_t i = 0;
   const auto skip_space = [&] {
     while (i < s.size() && is_space(s[i]))
@@ -146,7 +147,10 @@ bool valid_chunk_extensions(std::string_view s) {
     skip_space();
     if (!token()) return false;
     skip_space();
-    if (i == s.size() || s[i] != '=') continue;
+    if (i == s.size() || s[i] != '=') {
+      if (value_required) return false;
+      continue;
+    }
     ++i;
     skip_space();
     if (i < s.size() && s[i] == '"') {
@@ -393,8 +397,10 @@ bool MessageParser::on_field(std::string_view name, std::string_view value, erro
         bool valid = true;
         for_each_token(value, [&](std::string_view t) {
           // A coding is a token, maybe with parameters; anything else leaves the framing unclear.
-          const std::string_view coding = trim(t.substr(0, t.find(';')));
-          valid = valid && is_token(coding);
+          const std::size_t semicolon = std::min(t.find(';'), t.size());
+          const std::string_view coding = trim(t.substr(0, semicolon));
+          valid = valid && is_token(coding) &&
+                  valid_parameters(t.substr(semicolon), /*value_required=*/true);
           chunked_ = iequals(coding, "chunked");
         });
         if (!valid) {
@@ -512,8 +518,8 @@ MessageParser::Step MessageParser::put_body(std::string_view in, char* out, std:
         while (q < cr && is_space(*q))
           ++q;
         // Chunk extensions (";name=value") carry nothing we use; their syntax is still checked.
-        if (digits == 0 ||
-            !valid_chunk_extensions(std::string_view(q, static_cast<std::size_t>(cr - q)))) {
+        if (digits == 0 || !valid_parameters(std::string_view(q, static_cast<std::size_t>(cr - q)),
+                                             /*value_required=*/false)) {
           ec = Http::bad_chunk;
           return step();
         }

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <cstddef>
 #include <chrono>
 #include <cstring>
 #include <memory>
@@ -113,6 +114,11 @@ class Gate {
     co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
     std::lock_guard lock(mutex_);
     waiters_.erase(&timer);
+  }
+  /// How many coroutines wait at the gate now.
+  std::size_t waiting() {
+    std::lock_guard lock(mutex_);
+    return waiters_.size();
   }
   void open() {
     std::lock_guard lock(mutex_);

@@ -142,13 +142,17 @@ bool valid_parameters(std::string_view s, bool value_required) {
     return i > from;
   };
   while (i < s.size()) {
-    if (s[i] != ';') return false;
+    // Whitespace only before a ';': "0 \r\n" is refused, as Beast does.
+    skip_space();
+    if (i == s.size() || s[i] != ';') return false;
     ++i;
     skip_space();
     if (!token()) return false;
+    const std::size_t after_name = i;
     skip_space();
     if (i == s.size() || s[i] != '=') {
-      if (value_required) return false;
+      // Whitespace is allowed before a ';' or a '=', not at the end.
+      if (value_required || (i == s.size() && i != after_name)) return false;
       continue;
     }
     ++i;
@@ -165,7 +169,6 @@ bool valid_parameters(std::string_view s, bool value_required) {
     } else if (!token()) {
       return false;
     }
-    skip_space();
   }
   return true;
 }
@@ -391,16 +394,19 @@ bool MessageParser::on_field(std::string_view name, std::string_view value, erro
     case 17:
       if (name == "transfer-encoding") {
         has_transfer_encoding_ = true;
-        // Chunked only when it is the last coding (RFC 9112 section 6.3); otherwise the body
-        // runs to the close.
-        chunked_ = false;
+        // Chunked only when it is the last coding (RFC 9112 section 6.3); otherwise an answer's
+        // body runs to the close. The codings of several fields form one list (RFC 9110
+        // section 5.3), and in a request nothing may follow chunked, not even chunked again
+        // (RFC 9112 section 6.1): such a request's body has no end we could agree on.
+        if (kind_ == Kind::response) chunked_ = false;
         bool valid = true;
         for_each_token(value, [&](std::string_view t) {
           // A coding is a token, maybe with parameters; anything else leaves the framing unclear.
           const std::size_t semicolon = std::min(t.find(';'), t.size());
           const std::string_view coding = trim(t.substr(0, semicolon));
           valid = valid && is_token(coding) &&
-                  valid_parameters(t.substr(semicolon), /*value_required=*/true);
+                  valid_parameters(t.substr(semicolon), /*value_required=*/true) &&
+                  !(kind_ == Kind::request && chunked_);
           chunked_ = iequals(coding, "chunked");
         });
         if (!valid) {
@@ -515,8 +521,12 @@ MessageParser::Step MessageParser::put_body(std::string_view in, char* out, std:
           }
           size = size * 16 + static_cast<std::uint64_t>(hex_value(*q));
         }
-        while (q < cr && is_space(*q))
-          ++q;
+        // Whitespace after the size without an extension is refused in a request, as Beast
+        // does, and tolerated in an answer (some servers pad the size line).
+        if (kind_ == Kind::response) {
+          while (q < cr && is_space(*q))
+            ++q;
+        }
         // Chunk extensions (";name=value") carry nothing we use; their syntax is still checked.
         if (digits == 0 || !valid_parameters(std::string_view(q, static_cast<std::size_t>(cr - q)),
                                              /*value_required=*/false)) {

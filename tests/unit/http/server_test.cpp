@@ -797,6 +797,10 @@ TEST(RequestReading, RefusesMalformedRequestsAs400) {
       "POST / HTTP/1.1\r\nContent-Length: 1x\r\n\r\n",
       "POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n",       // must end in chunked
       "POST / HTTP/1.1\r\nTransfer-Encoding: chunked;x\r\n\r\n",  // a parameter needs a value
+      "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n",
+      "POST / HTTP/1.1\r\nTransfer-Encoding: chunked, gzip\r\n\r\n",
+      "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0 \r\n\r\n",  // BWS, no extension
+      "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0;a=b \r\n\r\n",
       "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
       "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcX\r\n",
       // Trailer fields are checked like the head's, though they are not kept.

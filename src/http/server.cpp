@@ -52,6 +52,8 @@ constexpr auto kDeferNothrow = asio::as_tuple(asio::deferred);
 // Buffers larger than this are released after a request so idle connections stay small; typical
 // requests fit below it, so the hot path does not reallocate.
 constexpr std::size_t kKeepBufferCapacity = 4096;
+// The most a request's body reserves from its Content-Length before the bytes arrive.
+constexpr std::uint64_t kBodyReserve = 64 * 1024;
 // After answering an error we read and discard what the client still sends (bounded) before
 // closing, so the kernel does not reset the connection and destroy our answer in flight.
 constexpr std::size_t kLingerBytes = 8 * 1024 * 1024;
@@ -1060,8 +1062,11 @@ std::size_t ServerRequest::put(std::string_view in, boost::system::error_code& e
     used = parser_.put_head(in, ec);
     if (used == 0) return 0;
     method_ = bhttp::string_to_verb(parser_.method());
-    // Bounded by the body limit, which the parser checked.
-    if (const auto length = parser_.content_length()) body_.reserve(*length);
+    // Room for a typical body at once; a longer one grows as its bytes arrive, so a head that
+    // announces the body limit and sends nothing more does not take that much memory.
+    if (const auto length = parser_.content_length()) {
+      body_.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(*length, kBodyReserve)));
+    }
     in.remove_prefix(used);
   }
   const auto length = parser_.content_length();

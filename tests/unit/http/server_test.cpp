@@ -763,6 +763,18 @@ TEST(RequestReading, LeavesPipelinedRequestsAndReusesStorage) {
   EXPECT_EQ(f.req.body(), "");  // no framing: no body, nothing left from the first request
 }
 
+TEST(RequestReading, AnnouncedLengthDoesNotReserveTheWholeBody) {
+  // A head announcing a large body, then a trickle: memory follows what arrived, so idle
+  // connections that announce the body limit cannot pin it each.
+  ServerOptions options;
+  options.body_limit = 16 * 1024 * 1024;
+  const std::string raw = "POST / HTTP/1.1\r\nContent-Length: 16000000\r\n\r\nabc";
+  Fed f = feed(raw, raw.size(), options);
+  EXPECT_EQ(f.ec, bhttp::error::partial_message);
+  EXPECT_EQ(f.req.body(), "abc");
+  EXPECT_LE(f.req.body().capacity(), 64u * 1024);
+}
+
 TEST(RequestReading, KeepAliveFollowsVersionAndConnectionTokens) {
   const auto keep_alive = [](std::string_view head) {
     Fed f = feed(head, head.size());

@@ -59,8 +59,6 @@ class MessageParser {
     if (framing_ == Framing::length) return length_;
     return std::nullopt;
   }
-  /// The body is chunked.
-  bool chunked() const noexcept { return framing_ == Framing::chunked; }
   /// The body runs until the server closes the connection.
   bool need_eof() const noexcept { return framing_ == Framing::until_close; }
 

@@ -2,8 +2,8 @@
 // adapters and the router, or a client's request, as the listener hands them to its handler. One
 // block of text (the head as received, names lower-cased in place) and the offsets of each field
 // in it: parsing a head costs two allocations whatever its number of fields, and a lookup folds
-// the case of the name it looks for only. Header-only: the adapters read answers' fields without linking the
-// client.
+// the case of the name it looks for only. Header-only: the adapters read answers' fields without
+// linking the client.
 #pragma once
 
 #include <cstddef>
